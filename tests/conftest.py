@@ -1,0 +1,49 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from tests.factories import UserFactory
+
+
+def _user_in(group_name: str | None, username: str, *, cleared: bool = False):
+    user = UserFactory(username=username)
+    if group_name:
+        user.groups.add(Group.objects.get(name=group_name))
+    if cleared:
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label="talks", codename="view_sensitive")
+        )
+    return user
+
+
+@pytest.fixture
+def viewer(db):
+    return _user_in("Viewers", "viewer")
+
+
+@pytest.fixture
+def analyst(db):
+    return _user_in("Analysts", "analyst")
+
+
+@pytest.fixture
+def cleared_analyst(db):
+    return _user_in("Analysts", "cleared_analyst", cleared=True)
+
+
+@pytest.fixture
+def manager(db):
+    return _user_in("Managers", "manager")
+
+
+@pytest.fixture
+def cleared_manager(db):
+    return _user_in("Managers", "cleared_manager", cleared=True)
+
+
+@pytest.fixture
+def today() -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
