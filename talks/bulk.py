@@ -68,7 +68,7 @@ def _events_for(
             precision=DatePrecision.DAY if rng.random() < 0.8 else DatePrecision.MONTH,
             kind=kind,
             title=f"{candidacy.country.name}: {topic}",
-            summary=f"Synthetic {EventKind(kind).label.lower()} about the {topic} (benchmark data).",
+            summary=f"Synthetic {EventKind(kind).label.lower()} about the {topic} (bench data).",
             source=rng.choice(sources),
             new_status=new_status,
             classification=(
