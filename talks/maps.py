@@ -30,7 +30,7 @@ ROUTE_COLOUR = "#0b0c0c"
 
 # lon/lat ranges: the Western Balkans with the route from Istanbul to Vienna; Europe and Africa.
 FRAMES = {
-    BALKANS: {"lon": (11.0, 32.0), "lat": (37.3, 48.8), "projection": "mercator", "height": 460},
+    BALKANS: {"lon": (9.0, 33.0), "lat": (37.3, 48.8), "projection": "mercator", "height": 460},
     WORLD: {
         "lon": (-25.0, 65.0),
         "lat": (-36.0, 62.0),
