@@ -1,3 +1,8 @@
 from django.urls import path
 
-urlpatterns: list = []
+from talks.views import dashboard
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("map/countries/<slug:slug>/", dashboard.country_panel, name="dashboard_panel"),
+]
