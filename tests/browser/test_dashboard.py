@@ -148,7 +148,7 @@ def test_the_dashboard_works_without_javascript(browser, live_server, viewer, de
         expect(status_cell(page, "Kosovo")).to_have_text("Exploratory talks")
         expect(page.locator(".app-map__fallback")).to_be_visible()
         page.fill("#date", "2025-06-01")
-        page.click(".app-filters button[type=submit]")
+        page.click(".app-dash-filters button[type=submit]")
         page.wait_for_load_state()
         expect(status_cell(page, "Kosovo")).to_have_text("Open to talks")
         assert "date=2025-06-01" in page.url
