@@ -147,7 +147,9 @@ def _geo(view: str, rows: Sequence[ShortlistRow]) -> dict:
         lat = _range([r.label_latitude for r in placed], frame["lat"], 6)
     return {
         "visible": False,
-        "scope": "europe" if view == BALKANS else "world",
+        # Plotly fetches <scope>_110m.json even with its shapes off: a small regional file
+        # (13 KB gzipped) rather than world_110m.json (109 KB); our ranges set the frame.
+        "scope": "europe" if view == BALKANS else "africa",
         "resolution": 110,
         "projection": {"type": frame["projection"]},
         "lonaxis": {"range": lon},

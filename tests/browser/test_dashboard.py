@@ -3,6 +3,7 @@
 Every request that leaves the app's origin fails the test (see conftest.py).
 """
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 UK = "uk-return-hubs-2025"
 PLOT = "#status-map-plot"
+AXE = Path(__file__).resolve().parents[2] / "static/vendor/axe-core-4.11.1/axe.min.js"
 
 
 @pytest.fixture
@@ -89,6 +91,30 @@ def test_changing_the_date_redraws_map_and_table_and_the_url_keeps_it(
     wait_for_map(page)
     assert trace_of(page, "XKX")["name"] == "Open to talks"
     expect(page.locator("#date")).to_have_value("2025-06-01")
+
+
+def test_back_returns_to_the_previous_date_with_the_map_drawn(
+    page: Page, live_server, viewer, demo
+):
+    log_in(page, live_server, viewer)
+    page.goto(f"{live_server.url}/?scheme={UK}")
+    wait_for_map(page)
+    page.fill("#date", "2025-06-01")
+    wait_for_htmx(page)
+    expect(status_cell(page, "Kosovo")).to_have_text("Open to talks")
+    page.go_back()
+    wait_for_map(page)
+    expect(status_cell(page, "Kosovo")).to_have_text("Exploratory talks")
+    assert trace_of(page, "XKX")["name"] == "Exploratory talks"
+
+
+def test_the_dashboard_passes_axe_checks(page: Page, live_server, cleared_analyst, demo):
+    log_in(page, live_server, cleared_analyst)
+    page.goto(f"{live_server.url}/?scheme={UK}&country=kosovo")
+    wait_for_map(page)
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})")
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]] == []
 
 
 def test_clicking_a_country_opens_its_panel_in_place(page: Page, live_server, viewer, demo):
