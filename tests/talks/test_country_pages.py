@@ -346,3 +346,18 @@ def test_the_countries_app_does_not_import_talks():
     for path in (Path(settings.BASE_DIR) / "countries").rglob("*.py"):
         text = path.read_text()
         assert "from talks" not in text and "import talks" not in text, path
+
+
+def test_the_stylesheet_has_no_merge_leftovers_and_balanced_braces():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "hubtracker.css").read_text()
+    lines = css.splitlines()
+    assert not [line for line in lines if line.startswith(("<<<<<<<", "=======", ">>>>>>>"))]
+    depth = 0
+    for line in lines:
+        depth += line.count("{") - line.count("}")
+        assert depth >= 0
+    assert depth == 0
