@@ -1,9 +1,12 @@
 """The event log: filters, search, sorting and pagination, all in the URL."""
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
 
 from talks.event_queries import (
     EventLogFilters,
@@ -12,6 +15,8 @@ from talks.event_queries import (
     uses_full_text_search,
 )
 from talks.views.page_tools import paginate, template_for
+
+FORM_ID = "event-filters"
 
 
 @require_GET
@@ -31,4 +36,13 @@ def event_log(request: HttpRequest) -> HttpResponse:
     template = template_for(
         request, "talks/event_log.html", partials=["event-results"], default="event-results"
     )
-    return render(request, template, context)
+    response = render(request, template, context)
+    if request.htmx and request.htmx.trigger == FORM_ID:
+        push_url(response, _tidy_url(request))
+    return response
+
+
+def _tidy_url(request: HttpRequest) -> str:
+    """The address without the form's empty fields, for the browser's address bar."""
+    kept = [(key, value) for key, value in request.GET.items() if value]
+    return f"{request.path}?{urlencode(kept)}" if kept else request.path

@@ -323,6 +323,15 @@ def test_htmx_request_gets_only_the_results(client, demo, viewer):
     assert "Osmani: Kosovo would be open to discussing it" in response.text
 
 
+def test_filter_form_requests_push_a_tidy_address(client, demo, viewer):
+    client.force_login(viewer)
+    params = {"q": "Kosovo", "scheme": "", "country": "", "kind": "", "order": "desc"}
+    response = client.get(URL, params, headers={**HX, "HX-Trigger": "event-filters"})
+    assert response["HX-Push-Url"] == "/events/?q=Kosovo&order=desc"
+    refresh = client.get(URL, params, headers={**HX, "HX-Trigger": "event-results"})
+    assert "HX-Push-Url" not in refresh
+
+
 def test_htmx_errors_appear_in_the_results(client, demo, viewer):
     client.force_login(viewer)
     response = client.get(URL, {"date_from": "nope"}, headers=HX)
