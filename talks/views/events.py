@@ -1,7 +1,5 @@
 """The event log: filters, search, sorting and pagination, all in the URL."""
 
-from urllib.parse import urlencode
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -14,7 +12,7 @@ from talks.event_queries import (
     sort_description,
     uses_full_text_search,
 )
-from talks.views.page_tools import paginate, template_for
+from talks.views.page_tools import paginate, template_for, tidy_query
 
 FORM_ID = "event-filters"
 
@@ -31,18 +29,14 @@ def event_log(request: HttpRequest) -> HttpResponse:
         "page_obj": paginate(request, filtered_events(user=request.user, filters=filters)),
         "sorted_by": sort_description(filters),
         "full_text": uses_full_text_search(),
-        "filtered": any(v for k, v in request.GET.items() if k != "page"),
+        "query": tidy_query(request),
+        "filtered": any(key != "page" for key in tidy_query(request)),
     }
     template = template_for(
         request, "talks/event_log.html", partials=["event-results"], default="event-results"
     )
     response = render(request, template, context)
     if request.htmx and request.htmx.trigger == FORM_ID:
-        push_url(response, _tidy_url(request))
+        query = context["query"].urlencode()
+        push_url(response, f"{request.path}?{query}" if query else request.path)
     return response
-
-
-def _tidy_url(request: HttpRequest) -> str:
-    """The address without the form's empty fields, for the browser's address bar."""
-    kept = [(key, value) for key, value in request.GET.items() if value]
-    return f"{request.path}?{urlencode(kept)}" if kept else request.path

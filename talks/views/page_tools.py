@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 
 PAGE_SIZE = 25
 
@@ -24,3 +24,13 @@ def template_for(request: HttpRequest, page: str, *, partials: Iterable[str], de
         return page
     target = htmx.target if htmx.target in set(partials) else default
     return f"{page}#{target}"
+
+
+def tidy_query(request: HttpRequest) -> QueryDict:
+    """The request's GET parameters without empty values (a GET form sends every field)."""
+    query = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        kept = [value for value in values if value]
+        if kept:
+            query.setlist(key, kept)
+    return query

@@ -245,7 +245,7 @@ def test_pagination_pages_through_all_events(client, demo, viewer):
 
 def test_pagination_links_keep_the_filters(client, demo, viewer):
     response = log(client, viewer, kind="", sort="title", order="asc")
-    assert "?kind=&amp;sort=title&amp;order=asc&amp;page=2" in response.text
+    assert "?sort=title&amp;order=asc&amp;page=2" in response.text  # empty fields left out
 
 
 @pytest.mark.parametrize("page", ["abc", "0", "-1", "9999", "1.5", ""])
