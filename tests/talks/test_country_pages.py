@@ -297,6 +297,12 @@ def test_htmx_with_an_unknown_target_gets_the_timeline(client, demo, viewer):
     assert response.text.strip().startswith('<section id="country-timeline"')
 
 
+def test_a_boosted_link_from_elsewhere_gets_the_whole_page(client, demo, viewer):
+    client.force_login(viewer)
+    headers = {**HX, "HX-Boosted": "true", "HX-Target": "main-content"}
+    assert "<html" in client.get(detail("kosovo"), headers=headers).text
+
+
 def test_regions_refresh_after_changes(client, demo, viewer):
     text = get(client, viewer, detail("kosovo"), page="1").text
     assert text.count('hx-trigger="events-changed from:body"') == 2
