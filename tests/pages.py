@@ -58,7 +58,7 @@ PAGE_TYPES = [
 
 def _exists(page: PageType) -> bool:
     try:
-        page.url
+        reverse(page.name, args=page.args)
     except NoReverseMatch:
         return False
     return True
