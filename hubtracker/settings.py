@@ -69,6 +69,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses HTML and JSON (WhiteNoise serves static files precompressed). Django's gzip adds
+    # random padding against BREACH, and CSRF tokens are masked per response.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -81,6 +84,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "hubtracker.urls"
+# BENCHMARK=true adds /bench/constant, a view that does no work, as the benchmark's yardstick.
+BENCHMARK = env_bool("BENCHMARK", default=False)
 WSGI_APPLICATION = "hubtracker.wsgi.application"
 
 TEMPLATES = [
