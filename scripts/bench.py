@@ -131,11 +131,14 @@ def start_gunicorn(env: dict, port: int, workers: int, threads: int, log: Path):
         "GUNICORN_ACCESS_LOG": str(log),
         "GUNICORN_ERROR_LOG": str(log.with_suffix(".err")),
     }
+    output = log.with_suffix(".out").open("w")  # Django's own log lines (errors during drills)
     process = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "hubtracker.wsgi"],
         cwd=ROOT,
         env=env,
         start_new_session=True,
+        stdout=output,
+        stderr=subprocess.STDOUT,
     )
     for _ in range(100):
         try:
