@@ -56,6 +56,14 @@ PAGE_TYPES = [
 ]
 
 
+USER_FIXTURES = {"viewer": "viewer", "analyst": "cleared_analyst", "manager": "cleared_manager"}
+
+
+def user_for(page: PageType, request):
+    """The user fixture (tests/conftest.py) for the page's role."""
+    return request.getfixturevalue(USER_FIXTURES[page.role])
+
+
 def _exists(page: PageType) -> bool:
     try:
         reverse(page.name, args=page.args)

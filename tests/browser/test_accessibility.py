@@ -11,7 +11,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page
 
 from tests.browser.conftest import log_in, screenshot
-from tests.pages import existing_page_types
+from tests.pages import existing_page_types, user_for
 
 AXE = "/static/vendor/axe-core-4.11.1/axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -91,7 +91,7 @@ def test_404_page_is_accessible(page, live_server, viewer, csp_violations):
 
 @pytest.mark.parametrize("page_type", existing_page_types(), ids=str)
 def test_every_page_type_is_accessible(page, live_server, demo, request, page_type, csp_violations):
-    user = request.getfixturevalue(f"cleared_{page_type.role}")
+    user = user_for(page_type, request)
     log_in(page, live_server, user, next_path="/healthz")
     page.goto(f"{live_server.url}{page_type.url}")
     check_page(page, live_server, page_type.name, csp_violations)

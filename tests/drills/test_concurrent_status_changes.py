@@ -13,7 +13,10 @@ from talks.services import StaleVersion, record_event
 from talks.statuses import Status
 from tests.factories import CandidacyFactory, add_event, details
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 ATTEMPTS = 200
 NEXT = {Status.SHORTLISTED: Status.OPEN, Status.OPEN: Status.SHORTLISTED}
 
