@@ -26,10 +26,11 @@ class PageType:
 
 
 PAGE_TYPES = [
-    PageType("dashboard", query_params=("scheme", "as_of", "view", "on", "date")),
-    PageType("country_list", query_params=("q", "region", "scheme", "sort")),
+    PageType("dashboard", query_params=("scheme", "date", "view", "year", "sort", "country")),
+    PageType("country_list", query_params=("sort", "order", "all", "q")),
     PageType("country_detail", ("serbia",), query_params=("scheme", "page")),
     PageType("scheme_detail", ("uk-return-hubs-2025",), query_params=("as_of", "on")),
+    PageType("scheme_list"),
     PageType(
         "event_log",
         query_params=(
@@ -38,14 +39,12 @@ PAGE_TYPES = [
             "country",
             "kind",
             "status",
-            "classification",
-            "from",
-            "to",
             "date_from",
             "date_to",
             "sort",
+            "order",
+            "current_only",
             "page",
-            "per_page",
         ),
     ),
     PageType(
