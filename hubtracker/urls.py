@@ -7,3 +7,5 @@ urlpatterns = [
     path("countries/", include("countries.urls")),
     path("", include("talks.urls")),
 ]
+
+handler403 = "hubtracker.views.permission_denied"
