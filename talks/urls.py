@@ -1,6 +1,6 @@
 from django.urls import path
 
-from talks.views import editing, history
+from talks.views import editing, history, imports
 
 urlpatterns: list = [
     path(
@@ -15,6 +15,17 @@ urlpatterns: list = [
     ),
     path("events/<int:pk>/correct/", editing.event_correct, name="event_correct"),
     path("events/<int:pk>/retract/", editing.event_retract, name="event_retract"),
+    path("schemes/<slug:scheme_slug>/import/", imports.event_import, name="event_import"),
+    path(
+        "schemes/<slug:scheme_slug>/import/confirm/",
+        imports.event_import_confirm,
+        name="event_import_confirm",
+    ),
+    path(
+        "events/import-template.csv",
+        imports.event_import_template,
+        name="event_import_template",
+    ),
     path(
         "schemes/<slug:scheme_slug>/countries/<slug:country_slug>/history/",
         history.candidacy_history_page,
