@@ -133,6 +133,9 @@ class EventForm(forms.Form):
             DatePrecision.YEAR: ("year",),
         }[precision]
         missing = [part for part in needed if data.get(part) is None]
+        if missing == list(needed):
+            self.add_error(missing[0], "Enter the date the event happened.")
+            return None
         if missing:
             self.add_error(missing[0], f"The date must include a {' and a '.join(missing)}.")
             return None

@@ -7,7 +7,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from hubtracker.auth import permission_required
 from talks.models import Candidacy
-from talks.selectors import candidacy_history
+from talks.selectors import can_see_sensitive, candidacy_history
 
 
 @require_GET
@@ -25,6 +25,9 @@ def candidacy_history_page(
         "candidacy": candidacy,
         "scheme": candidacy.scheme,
         "changes": candidacy_history(candidacy=candidacy, user=request.user),
+        "current_status": (
+            candidacy.status if can_see_sensitive(request.user) else candidacy.official_status
+        ),
     }
     template = "talks/candidacy_history.html"
     return render(request, f"{template}#change-history" if request.htmx else template, context)
