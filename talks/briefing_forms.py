@@ -111,6 +111,15 @@ class BriefingForm(forms.Form):
     def day_parts(self) -> dict[str, dict[str, str]]:
         return {name: self.date_parts(name) for name in ("as_of", "changes_since")}
 
+    def filters_for_log(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "schemes": [scheme.slug for scheme in data["schemes"]],
+            "as_of": data["as_of"].isoformat(),
+            "changes_since": data["changes_since"].isoformat(),
+            "include_sensitive": data["include_sensitive"],
+        }
+
     def briefing_request(self) -> BriefingRequest:
         data = self.cleaned_data
         return BriefingRequest(

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from talks.dates import date_label
@@ -325,12 +325,8 @@ def _country_section(candidacy: Candidacy, facts: _Facts, sources: _SourceNumber
 
 def _scheme_section(scheme: Scheme, facts: _Facts, sources: _SourceNumbers) -> SchemeSection:
     window_events = [_item(e, sources) for e in facts.window.get(scheme.pk, [])]
-    countries = [
-        _country_section(c, facts, sources) for c in facts.now if c.scheme_id == scheme.pk
-    ]
-    moves = [
-        StatusMove(c.name, c.status_then, c.status, c.since) for c in countries if c.changed
-    ]
+    countries = [_country_section(c, facts, sources) for c in facts.now if c.scheme_id == scheme.pk]
+    moves = [StatusMove(c.name, c.status_then, c.status, c.since) for c in countries if c.changed]
     return SchemeSection(
         name=scheme.name,
         slug=scheme.slug,

@@ -272,9 +272,7 @@ class ExportFormat(models.TextChoices):
 class ExportLog(models.Model):
     """One row per export: who took what data out, under which filters, and when."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=ExportKind.choices)
     format = models.CharField(max_length=10, choices=ExportFormat.choices)
     filters = models.JSONField(default=dict, blank=True)
@@ -288,4 +286,17 @@ class ExportLog(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.get_format_display()} by {self.user} at {self.created_at}"
+        return f"{self.get_kind_display()} ({self.get_format_display()}) by {self.user}"
+
+    def filter_items(self) -> list[tuple[str, str]]:
+        """The filters as (name, text) pairs for people to read."""
+        items = []
+        for key, value in (self.filters or {}).items():
+            if isinstance(value, list):
+                text = ", ".join(str(v) for v in value) or "–"
+            elif isinstance(value, bool):
+                text = "yes" if value else "no"
+            else:
+                text = "–" if value in (None, "") else str(value)
+            items.append((key.replace("_", " ").capitalize(), text))
+        return items
