@@ -21,7 +21,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from talks.dates import date_label
-from talks.models import Candidacy, ExportLog, Scheme, TalkEvent
+from talks.models import (
+    Candidacy,
+    Classification,
+    EventKind,
+    ExportLog,
+    Reliability,
+    Scheme,
+    TalkEvent,
+)
 from talks.selectors import can_see_sensitive, candidacies_with_status_on
 from talks.statuses import label
 
@@ -107,48 +115,80 @@ EVENT_HEADER = (
 )
 
 
-def _state(event: TalkEvent) -> str:
-    if event.is_retracted:
-        return f"Retracted: {event.retraction_reason}".strip()
-    if event.is_superseded:
+EVENT_FIELDS = (
+    "pk",
+    "occurred_on",
+    "precision",
+    "scheme__name",
+    "candidacy__country__name",
+    "kind",
+    "title",
+    "summary",
+    "quote",
+    "speaker",
+    "new_status",
+    "classification",
+    "source__outlet",
+    "source__title",
+    "source__url",
+    "source__published_on",
+    "source__reliability",
+    "retracted_at",
+    "retraction_reason",
+    "superseded_by",
+    "recorded_by__username",
+    "recorded_at",
+)
+_KINDS = dict(EventKind.choices)
+_CLASSIFICATIONS = dict(Classification.choices)
+_RELIABILITY = dict(Reliability.choices)
+
+
+def _state(retracted_at, reason: str, superseded_by) -> str:
+    if retracted_at is not None:
+        return f"Retracted: {reason}".strip()
+    if superseded_by is not None:
         return "Superseded by a correction"
     return "Current"
 
 
-def _event_row(event: TalkEvent) -> Row:
-    source = event.source
+def _event_row(values: tuple) -> Row:
+    (pk, occurred_on, precision, scheme, country, kind, title, summary, quote, speaker,
+     new_status, classification, outlet, source_title, url, published, reliability,
+     retracted_at, reason, superseded_by, recorded_by, recorded_at) = values  # fmt: skip
     return (
-        event.pk,
-        event.occurred_on,
-        date_label(event.occurred_on, event.precision),
-        event.scheme.name,
-        event.candidacy.country.name if event.candidacy else "(scheme-wide)",
-        event.get_kind_display(),
-        event.title,
-        event.summary,
-        event.quote,
-        event.speaker,
-        label(event.new_status) if event.new_status else "",
-        event.get_classification_display(),
-        source.outlet if source else "",
-        source.title if source else "",
-        source.url if source else "",
-        source.published_on if source else None,
-        source.get_reliability_display() if source else "",
-        _state(event),
-        event.recorded_by.get_username() if event.recorded_by else "",
-        timezone.localtime(event.recorded_at).replace(tzinfo=None, microsecond=0),
+        pk,
+        occurred_on,
+        date_label(occurred_on, precision),
+        scheme,
+        country or "(scheme-wide)",
+        _KINDS.get(kind, kind),
+        title,
+        summary,
+        quote,
+        speaker,
+        label(new_status) if new_status else "",
+        _CLASSIFICATIONS.get(classification, classification),
+        outlet or "",
+        source_title or "",
+        url or "",
+        published,
+        _RELIABILITY.get(reliability, "") if reliability else "",
+        _state(retracted_at, reason, superseded_by),
+        recorded_by or "",
+        timezone.localtime(recorded_at).replace(tzinfo=None, microsecond=0),
     )
 
 
 def event_rows(*, user, events: QuerySet[TalkEvent]) -> Iterator[Row]:
-    """Rows for `events`, re-limited to what the user may see, read in chunks."""
+    """Rows for `events` (the event log's own query), re-limited to what the user may see.
+
+    Reads plain tuples in chunks (no model instances), so memory stays flat however many rows.
+    """
     authorise_export(user)
-    visible = events.visible_to(user).select_related(
-        "scheme", "candidacy__country", "source", "recorded_by"
-    )
-    for event in visible.iterator(chunk_size=CHUNK_SIZE):
-        yield _event_row(event)
+    visible = events.visible_to(user).values_list(*EVENT_FIELDS)
+    for values in visible.iterator(chunk_size=CHUNK_SIZE):
+        yield _event_row(values)
 
 
 # -- Writers --------------------------------------------------------------------------------
