@@ -44,13 +44,13 @@ class GovDateField(forms.Field):
             return None
         missing = [name for name, part in zip(PARTS, parts, strict=True) if not part]
         if missing:
-            raise ValidationError(f"{self.noun.capitalize()} must include a {missing[0]}")
+            raise ValidationError(f"The {self.noun} must include a {missing[0]}")
         if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
-            raise ValidationError(f"{self.noun.capitalize()} must be a real date")
+            raise ValidationError(f"The {self.noun} must be a real date")
         try:
             return datetime.date(int(parts[2]), int(parts[1]), int(parts[0]))
         except ValueError:
-            raise ValidationError(f"{self.noun.capitalize()} must be a real date") from None
+            raise ValidationError(f"The {self.noun} must be a real date") from None
 
     def validate(self, value) -> None:
         if value is None and self.required:

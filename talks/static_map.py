@@ -20,7 +20,7 @@ from talks.statuses import COLOURS, Status, label
 GEOJSON = Path(settings.BASE_DIR) / "static" / "geo" / "countries-50m.geojson"
 WIDTH = 800
 MAP_HEIGHT_MAX = 560
-LEGEND_ROW = 22
+LEGEND_ROW = 28
 # The Western Balkans and their neighbours: lon min, lat min, lon max, lat max.
 WESTERN_BALKANS = (13.0, 39.3, 24.6, 46.6)
 MIN_SPAN = 14.0
@@ -183,7 +183,7 @@ def _labels(countries: list[MapCountry], projection: Projection) -> list[str]:
         if not (0 <= x <= projection.width and 0 <= y <= projection.height):
             continue
         text = escape(country.name)
-        common = f'x="{x:g}" y="{y:g}" text-anchor="middle" font-size="13" font-weight="bold"'
+        common = f'x="{x:g}" y="{y:g}" text-anchor="middle" font-size="15" font-weight="bold"'
         out.append(
             f'<text {common} fill="none" stroke="#FFFFFF" stroke-width="4" '
             f'stroke-linejoin="round">{text}</text><text {common} fill="#0B0C0C">{text}</text>'
@@ -203,8 +203,8 @@ def _legend(countries: list[MapCountry], top: float) -> tuple[list[str], float]:
         x = 10 + (index % columns) * (WIDTH / columns)
         y = top + 12 + (index // columns) * LEGEND_ROW
         out.append(
-            f'<rect x="{x:g}" y="{y:g}" width="16" height="16" fill="{fill}" '
-            f'stroke="#0B0C0C"/><text x="{x + 24:g}" y="{y + 13:g}" font-size="14" '
+            f'<rect x="{x:g}" y="{y:g}" width="20" height="20" fill="{fill}" '
+            f'stroke="#0B0C0C"/><text x="{x + 28:g}" y="{y + 16:g}" font-size="18" '
             f'fill="#0B0C0C">{escape(text)}</text>'
         )
     height = 12 + math.ceil(len(entries) / columns) * LEGEND_ROW + 6
@@ -235,7 +235,7 @@ def render_status_map(countries: list[MapCountry], *, caption: str) -> str:
         f'<rect x="0" y="0" width="{projection.width:.1f}" height="{map_height:.1f}" '
         'fill="none" stroke="#B1B4B6"/></g>',
         *legend,
-        f'<text x="10" y="{total - 8:.0f}" font-size="12" fill="#505A5F">'
+        f'<text x="10" y="{total - 8:.0f}" font-size="14" fill="#505A5F">'
         f"{escape(caption)}. Map data: Natural Earth (public domain).</text>",
         "</svg>",
     ]

@@ -1,4 +1,4 @@
-// Download buttons on the briefings page: say that the file is being prepared, and stop a
+// The briefings page. Download buttons: say that the file is being prepared, and stop a
 // second click from starting a second export. The download itself is a normal link, so the
 // browser shows its own progress. Works after htmx swaps too (event delegation).
 const BUSY_MS = 8000;
@@ -22,4 +22,18 @@ document.addEventListener("click", (event) => {
     link.classList.remove("govuk-button--disabled", "app-button--busy");
     if (status) status.textContent = "";
   }, BUSY_MS);
+});
+
+// After an htmx swap of the briefing builder, move focus as GOV.UK pages do after a submit:
+// to the error summary when there are errors, otherwise to the preview's title.
+document.body.addEventListener("htmx:afterSettle", (event) => {
+  const builder = document.getElementById("briefing-builder");
+  if (!builder || event.detail.target?.id !== "briefing-builder") return;
+  const target =
+    builder.querySelector(".govuk-error-summary") ||
+    document.getElementById("briefing-preview-title");
+  if (target) {
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus();
+  }
 });
