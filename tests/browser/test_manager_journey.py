@@ -1,6 +1,7 @@
 """A manager previews a briefing in place (htmx), then downloads it as PDF and as Word."""
 
 import io
+from importlib import import_module
 
 import pytest
 from docx import Document
@@ -9,8 +10,15 @@ from pypdf import PdfReader
 from tests.browser.conftest import log_in, screenshot, wait_for_htmx
 from tests.talks.briefing_data import SECRET, make_scheme_data
 
-# The live server flushes the database after each test; keep the groups the migration made.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+create_groups = import_module("talks.migrations.0002_groups").create_groups
+
+
+@pytest.fixture(autouse=True)
+def groups(transactional_db):
+    """The live server's database is flushed between tests; put back the migration's groups."""
+    from django.apps import apps
+
+    create_groups(apps, None)
 
 
 def _fill_date(page, name: str, day: int, month: int, year: int) -> None:

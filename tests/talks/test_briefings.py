@@ -214,7 +214,7 @@ def test_anonymous_users_are_sent_to_log_in(client, db, name):
 
 @pytest.mark.parametrize("name", PAGES)
 @pytest.mark.parametrize("who", ["viewer", "analyst"])
-def test_viewers_and_analysts_are_refused(client, request, name, who):
+def test_viewers_and_analysts_are_refused(client, db, request, name, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse(name)).status_code == 403
 
