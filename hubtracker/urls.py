@@ -4,6 +4,5 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("hubtracker.site_urls")),
-    path("countries/", include("countries.urls")),
     path("", include("talks.urls")),
 ]

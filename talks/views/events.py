@@ -1,0 +1,34 @@
+"""The event log: filters, search, sorting and pagination, all in the URL."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from talks.event_queries import (
+    EventLogFilters,
+    filtered_events,
+    sort_description,
+    uses_full_text_search,
+)
+from talks.views.page_tools import paginate, template_for
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def event_log(request: HttpRequest) -> HttpResponse:
+    form = EventLogFilters(request.GET or None)
+    form.is_valid()
+    filters = form.filters()
+    context = {
+        "form": form,
+        "filters": filters,
+        "page_obj": paginate(request, filtered_events(user=request.user, filters=filters)),
+        "sorted_by": sort_description(filters),
+        "full_text": uses_full_text_search(),
+        "filtered": any(v for k, v in request.GET.items() if k != "page"),
+    }
+    template = template_for(
+        request, "talks/event_log.html", partials=["event-results"], default="event-results"
+    )
+    return render(request, template, context)
