@@ -220,16 +220,20 @@ def _search_fallback(events: QuerySet[TalkEvent], text: str) -> QuerySet[TalkEve
 
 
 def _ordering(filters: EventFilters, ranked: bool) -> list:
+    """ORDER BY for the filters. Plain ASC/DESC on the NOT NULL columns, so PostgreSQL can walk
+    the (occurred_on, id) index; only the country (NULL for scheme-wide events) says where NULLs
+    go: last, both ways."""
     descending = filters.order != "asc"
 
     def by(name: str):
-        field = F(name)
-        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+        return F(name).desc() if descending else F(name).asc()
 
     if filters.sort == "title":
         return [by("title"), by("occurred_on"), by("id")]
     if filters.sort == "country":
-        return [by("candidacy__country__name"), F("occurred_on").desc(), F("id").desc()]
+        country = F("candidacy__country__name")
+        first = country.desc(nulls_last=True) if descending else country.asc(nulls_last=True)
+        return [first, F("occurred_on").desc(), F("id").desc()]
     if filters.sort == "" and ranked:
         return [F("rank").desc(), F("occurred_on").desc(), F("id").desc()]
     return [by("occurred_on"), by("id")]
