@@ -9,7 +9,6 @@ from talks.models import Classification, EventKind, TalkEvent
 from talks.statuses import Status
 from tests.factories import CandidacyFactory, SourceFactory, add_event
 from tests.talks.page_data import (
-    FAST_HASHERS,
     HX,
     MAX_QUERIES,
     SENSITIVE_TITLE,
@@ -20,11 +19,6 @@ from tests.talks.page_data import (
 
 pytestmark = pytest.mark.django_db
 URL = reverse("event_log")
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture
