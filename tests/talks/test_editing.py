@@ -415,3 +415,14 @@ def test_html_typed_into_every_text_field_comes_back_escaped(client, analyst, ko
         body = client.get(url).content.decode()
         assert "<script>alert" not in body, url
         assert XSS_ESCAPED in body, url
+
+
+def test_after_a_save_only_a_local_next_address_is_followed(client, analyst, kosovo):
+    client.force_login(analyst)
+    local = client.post(new_url(kosovo), dict(form_data(kosovo), next="/events/?q=kurti"))
+    assert local["Location"] == "/events/?q=kurti"
+    kosovo.refresh_from_db()
+    data = form_data(kosovo, title="Second", new_status="", next="https://evil.example/")
+    response = client.post(new_url(kosovo), data)
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
