@@ -23,6 +23,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@require_GET
+def constant(request: HttpRequest) -> HttpResponse:
+    """The benchmark's yardstick (only routed with BENCHMARK=true): the same middleware as every
+    page (session, login, CSP), then no work at all."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 GENERIC_403 = "You do not have permission to do this."
 
 

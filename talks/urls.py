@@ -1,6 +1,16 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from talks.views import countries, dashboard, editing, events, history, imports, schemes
+from talks.views import (
+    briefings,
+    countries,
+    dashboard,
+    editing,
+    events,
+    exports,
+    history,
+    imports,
+    schemes,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -39,4 +49,18 @@ urlpatterns = [
         history.candidacy_history_page,
         name="candidacy_history",
     ),
+    path("briefings/", briefings.briefings, name="briefings"),
+    path("briefings/preview/", briefings.briefing_preview, name="briefing_preview"),
+    re_path(
+        r"^briefings/briefing\.(?P<fmt>pdf|docx)$",
+        briefings.briefing_download,
+        name="briefing_download",
+    ),
+    path("briefings/log/", briefings.export_log, name="export_log"),
+    re_path(
+        r"^exports/candidacies\.(?P<fmt>csv|xlsx)$",
+        exports.export_candidacies,
+        name="export_candidacies",
+    ),
+    re_path(r"^exports/events\.(?P<fmt>csv|xlsx)$", exports.export_events, name="export_events"),
 ]
