@@ -20,7 +20,7 @@ from django_htmx.http import trigger_client_event
 from hubtracker.auth import permission_required
 from talks.forms import EventForm, RetractForm, initial_from_event
 from talks.models import Candidacy, Scheme, TalkEvent
-from talks.selectors import can_see_sensitive, changes_since, status_on
+from talks.selectors import can_see_sensitive, changes_since, refusal_for, status_on
 from talks.services import (
     StaleVersion,
     add_source,
@@ -105,8 +105,6 @@ def _add_errors(form, error: Exception) -> None:
         for field, errors in error.message_dict.items():
             name = field if field in form.fields else f"source_{field}"
             form.add_error(name if name in form.fields else None, errors)
-    elif isinstance(error, TransitionRefused) and "new_status" in form.fields:
-        form.add_error("new_status", str(error))
     else:
         form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
 
@@ -182,7 +180,9 @@ def _event_form_page(request, *, scheme, candidacy, event=None) -> HttpResponse:
             candidacy = stale.candidacy
             kwargs["current_status"] = _seen_status(candidacy, user)
             form, conflict = _after_stale(EventForm, request, stale, **kwargs)
-        except (ValidationError, TransitionRefused) as error:
+        except TransitionRefused as refused:
+            form.add_error("new_status", refusal_for(user, candidacy, str(refused)))
+        except ValidationError as error:
             _add_errors(form, error)
         else:
             context = {"scheme": scheme, "candidacy": candidacy, "event": saved}

@@ -426,3 +426,32 @@ def test_after_a_save_only_a_local_next_address_is_followed(client, analyst, kos
     response = client.post(new_url(kosovo), data)
     assert response.status_code == 302
     assert "evil.example" not in response["Location"]
+
+
+def test_a_refusal_caused_by_a_sensitive_event_does_not_reveal_it(
+    client, analyst, cleared_analyst, kosovo
+):
+    add_event(
+        kosovo,
+        cleared_analyst,
+        occurred_on=datetime.date(2025, 6, 1),
+        title="Secret talks",
+        new_status=Status.NEGOTIATING,
+        classification="official_sensitive",
+    )
+    kosovo.refresh_from_db()
+    client.force_login(analyst)
+    # Open -> Shortlisted is allowed from what the analyst can see; Negotiating -> Shortlisted
+    # (the real status on that date) is not.
+    data = form_data(kosovo, day="1", month="7", new_status=Status.SHORTLISTED)
+    response = client.post(new_url(kosovo), data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Ask a cleared analyst" in body
+    assert "Negotiating cannot move" not in body
+    from talks.imports import run_import
+
+    text = "country,date,kind,title,new_status\nKosovo,2025-07-01,statement,T,shortlisted\n"
+    report = run_import(scheme=kosovo.scheme, text=text, by=analyst, commit=False)
+    assert "Negotiating" not in " ".join(report.error_rows[0].errors)
+    assert "Ask a cleared analyst" in " ".join(report.error_rows[0].errors)
