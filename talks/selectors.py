@@ -3,11 +3,11 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from countries.models import MigrationRoute, RouteWaypoint
 from talks.dates import date_label
-from talks.models import AuditEntry, Candidacy, Classification, Scheme, TalkEvent
+from talks.models import AuditEntry, Candidacy, Classification, Scheme, Source, TalkEvent
 from talks.statuses import COLOURS, label
 
 # Candidacies with no status on a date: white with the outline every country has on the map.
@@ -408,3 +408,13 @@ def refusal_for(user, candidacy: Candidacy | None, reason: str) -> str:
         classification=Classification.OFFICIAL_SENSITIVE
     ).exists()
     return HIDDEN_REFUSAL if has_sensitive else reason
+
+
+def sources_visible_to(user) -> QuerySet:
+    """Sources a user may pick: for uncleared users, not those cited only by sensitive events."""
+    if can_see_sensitive(user):
+        return Source.objects.all()
+    cited = TalkEvent.objects.filter(source=OuterRef("pk"))
+    sensitive = cited.filter(classification=Classification.OFFICIAL_SENSITIVE)
+    official = cited.filter(classification=Classification.OFFICIAL)
+    return Source.objects.exclude(Exists(sensitive) & ~Exists(official))

@@ -455,3 +455,23 @@ def test_a_refusal_caused_by_a_sensitive_event_does_not_reveal_it(
     report = run_import(scheme=kosovo.scheme, text=text, by=analyst, commit=False)
     assert "Negotiating" not in " ".join(report.error_rows[0].errors)
     assert "Ask a cleared analyst" in " ".join(report.error_rows[0].errors)
+
+
+def test_sources_cited_only_by_sensitive_events_are_not_offered_to_uncleared_users(
+    client, analyst, cleared_analyst, kosovo
+):
+    secret_source = SourceFactory(outlet="Secret cable", title="Talks with Skopje")
+    add_event(
+        kosovo,
+        cleared_analyst,
+        title="S",
+        source=secret_source,
+        classification="official_sensitive",
+    )
+    kosovo.refresh_from_db()
+    client.force_login(analyst)
+    assert "Secret cable" not in client.get(new_url(kosovo)).content.decode()
+    response = client.post(new_url(kosovo), form_data(kosovo, source=secret_source))
+    assert "source" in response.context["form"].errors
+    client.force_login(cleared_analyst)
+    assert "Secret cable" in client.get(new_url(kosovo)).content.decode()
