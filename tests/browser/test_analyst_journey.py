@@ -4,6 +4,7 @@ A second analyst, holding the same form opened before that save, is refused with
 message, keeps what they typed, and can save once they have read what changed.
 """
 
+from importlib import import_module
 from urllib.parse import quote
 
 import pytest
@@ -16,10 +17,19 @@ from talks.statuses import Status
 from tests.browser.conftest import log_in, new_page, screenshot, wait_for_htmx
 
 SCHEME = "uk-return-hubs-2025"
+create_groups = import_module("talks.migrations.0002_groups").create_groups
+
+
+@pytest.fixture(autouse=True)
+def groups(transactional_db):
+    """The live server's database is flushed between tests; put back the migration's groups."""
+    from django.apps import apps
+
+    create_groups(apps, None)
 
 
 @pytest.fixture
-def kosovo(transactional_db, cleared_analyst):
+def kosovo(cleared_analyst):
     load_demo_data(recorded_by=cleared_analyst)
     return Candidacy.objects.get(scheme__slug=SCHEME, country__slug="kosovo")
 

@@ -144,7 +144,7 @@ def test_text_typed_into_every_field_is_escaped_on_every_page(client, demo, anal
     )
     pages = [
         *PAGES.values(),
-        "/events/?q=alert",
+        "/events/?q=bold",
         reverse("candidacy_history", args=[SCHEME, "kosovo"]),
         reverse("event_correct", args=[event.pk]),
     ]
