@@ -475,3 +475,36 @@ def test_sources_cited_only_by_sensitive_events_are_not_offered_to_uncleared_use
     assert "source" in response.context["form"].errors
     client.force_login(cleared_analyst)
     assert "Secret cable" in client.get(new_url(kosovo)).content.decode()
+
+
+def test_a_correction_with_htmx_answers_with_the_fragment_and_the_trigger(client, analyst, kosovo):
+    original = kosovo.events.get()
+    client.force_login(analyst)
+    url = reverse("event_correct", args=[original.pk])
+    fragment = client.get(url, headers=HTMX).content.decode()
+    assert "<html" not in fragment and "Correct this event" in fragment
+    data = form_data(kosovo, title="Corrected in place", new_status=Status.OPEN)
+    response = client.post(url, data, headers=HTMX)
+    assert response.status_code == 200
+    assert "events-changed" in response["HX-Trigger"]
+    assert "Correction recorded: Corrected in place" in response.content.decode()
+
+
+def test_a_scheme_wide_event_can_be_corrected_and_retracted(client, analyst, kosovo):
+    client.force_login(analyst)
+    url = reverse("event_new_scheme_wide", args=[kosovo.scheme.slug])
+    client.post(url, form_data(kosovo, title="Summit", new_status="", version=""))
+    summit = TalkEvent.objects.get(title="Summit")
+    corrected = client.post(
+        reverse("event_correct", args=[summit.pk]),
+        form_data(kosovo, title="Summit (corrected date)", new_status="", version=""),
+    )
+    assert corrected.status_code == 302
+    correction = TalkEvent.objects.get(title="Summit (corrected date)")
+    assert correction.candidacy is None
+    retracted = client.post(
+        reverse("event_retract", args=[correction.pk]), {"reason": "Never happened"}
+    )
+    assert retracted.status_code == 302
+    correction.refresh_from_db()
+    assert correction.is_retracted
