@@ -160,12 +160,16 @@ def _scheme_summary(document, section: SchemeSection, briefing: Briefing, png: b
     _event_paragraphs(document, section.window_events, with_country=True)
     if section.more_window_events:
         document.add_paragraph(f"… and {section.more_window_events} earlier events.")
-    document.add_heading("Map", level=2)
-    document.add_picture(io.BytesIO(png), width=Cm(16))
-    document.add_paragraph(map_caption(section, briefing), style="Caption")
+    if section.countries:
+        document.add_heading("Map", level=2)
+        document.add_picture(io.BytesIO(png), width=Cm(16))
+        document.add_paragraph(map_caption(section, briefing), style="Caption")
 
 
 def _scheme_detail(document, section: SchemeSection) -> None:
+    if not section.countries:
+        document.add_paragraph("No countries are recorded for this scheme.")
+        return
     document.add_heading("Shortlist", level=2)
     rows = [[c.name, c.status_label, c.since or "–"] for c in section.countries]
     _table(document, ["Country", "Status", "Since"], rows)
@@ -203,7 +207,8 @@ def render_docx(briefing: Briefing) -> bytes:
     _marking_paragraphs(document, briefing.marking)
     _front_matter(document, briefing)
     for section, svg in zip(briefing.schemes, map_svgs(briefing), strict=True):
-        _scheme_summary(document, section, briefing, svg_to_png(svg, width=1600))
+        png = svg_to_png(svg, width=1600) if section.countries else b""
+        _scheme_summary(document, section, briefing, png)
         _scheme_detail(document, section)
     _sources(document, briefing)
     out = io.BytesIO()
