@@ -73,10 +73,13 @@ def _add_page_number(paragraph) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    run = paragraph.add_run()
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), "PAGE")
-    run._r.append(field)
+    run, text = OxmlElement("w:r"), OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
 
 
 def _marking_paragraphs(document, marking: str) -> None:
@@ -173,8 +176,9 @@ def _scheme_detail(document, section: SchemeSection) -> None:
     document.add_heading("Shortlist", level=2)
     rows = [[c.name, c.status_label, c.since or "–"] for c in section.countries]
     _table(document, ["Country", "Status", "Since"], rows)
+    document.add_heading("By country", level=2)
     for country in section.countries:
-        document.add_heading(country.name, level=2)
+        document.add_heading(country.name, level=3)
         since = f" since {country.since}" if country.since else ""
         document.add_paragraph(f"Status: {country.status_label}{since}.")
         if not country.events:
