@@ -4,6 +4,7 @@ Every variable is listed in the README's configuration table.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -68,6 +69,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses HTML and JSON (WhiteNoise serves static files precompressed). Django's gzip adds
+    # random padding against BREACH, and CSRF tokens are masked per response.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,6 +84,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "hubtracker.urls"
+# BENCHMARK=true adds /bench/constant, a view that does no work, as the benchmark's yardstick.
+BENCHMARK = env_bool("BENCHMARK", default=False)
 WSGI_APPLICATION = "hubtracker.wsgi.application"
 
 TEMPLATES = [
@@ -122,6 +128,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
+# Failed sign-ins: after LOGIN_MAX_FAILURES failures for one username from one IP address, that
+# pair is locked out for LOGIN_LOCKOUT_MINUTES. Counted in the cache (per process with the
+# default local-memory cache).
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+
 # Sessions end after this many minutes without a request.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
@@ -137,17 +149,73 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Static files. With DEBUG off they are hashed and compressed (gzip + brotli) by collectstatic and
+# served by WhiteNoise from STATIC_ROOT with a ten-year "immutable" cache lifetime. "plain" serves
+# the files from static/ as they are (no collectstatic needed): the default with DEBUG on, and what
+# the test suite uses (tests/environment.py sets STATICFILES_MODE=plain so tests never depend on a
+# collectstatic run). Decision record: docs/decisions/0003-production-static-files.md.
+STATICFILES_MODE = os.environ.get("STATICFILES_MODE") or ("plain" if DEBUG else "manifest")
+if STATICFILES_MODE not in {"plain", "manifest"}:
+    raise ImproperlyConfigured(
+        f"STATICFILES_MODE must be plain or manifest (got {STATICFILES_MODE!r})."
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATICFILES_MODE == "manifest"
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = STATICFILES_MODE == "plain"
+WHITENOISE_MAX_AGE = 0 if DEBUG else env_int("STATIC_MAX_AGE", 3600)
+# Files that never change under their URL get a ten-year immutable lifetime: names hashed by the
+# manifest (css/hubtracker.0123456789ab.css) and files in a versioned vendor folder
+# (vendor/plotly-topojson-4.1.1/world_110m.json, which Plotly requests by its unhashed name).
+_IMMUTABLE_STATIC = re.compile(r"\.[0-9a-f]{12}\.\w+$|/vendor/[\w.-]+-\d+\.\d+\.\d+/")
 
-# Content Security Policy: scripts only from this origin, each page's scripts carry a nonce.
+
+def _static_is_immutable(path: str, url: str) -> bool:
+    return STATICFILES_MODE == "manifest" and bool(_IMMUTABLE_STATIC.search(url))
+
+
+WHITENOISE_IMMUTABLE_FILE_TEST = _static_is_immutable
+
+# HTTPS and security headers. With DEBUG off everything is on by default; each can be turned off
+# for a plain-http run on 127.0.0.1 (the benchmark does: SECURE_SSL_REDIRECT=false
+# SECURE_COOKIES=false). Behind a TLS-terminating proxy set BEHIND_PROXY=true so Django trusts
+# its X-Forwarded-Proto header (only if the proxy overwrites that header on every request).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
+if env_bool("BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HSTS is sticky in browsers: the default (one hour with DEBUG off) is safe to roll back. In
+# production set SECURE_HSTS_SECONDS=31536000 and the two flags once HTTPS works everywhere.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Content Security Policy: scripts only from this origin, each page's scripts carry a nonce;
+# neither 'unsafe-inline' nor 'unsafe-eval'. Styles: stylesheets from this origin only, no inline
+# <style> text and no style="" attributes. plotly.js 4.1.1 needs one exception: it creates an
+# *empty* <style> element and fills it through the CSSOM (insertRule), which CSP allows once the
+# empty element is allowed; the hash below is sha256 of the empty string, so it allows no style
+# content at all. (Plotly's colour bar also sets an empty style attribute, which is refused
+# harmlessly.) htmx's own indicator <style> is switched off in base.html (htmx-config) and its
+# rules live in hubtracker.css. Decision record: docs/decisions/0004-content-security-policy.md.
+EMPTY_STYLE_SHA256 = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF, EMPTY_STYLE_SHA256],
     "img-src": [CSP.SELF, "data:", "blob:"],
     "font-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],

@@ -47,3 +47,14 @@ def today() -> datetime.date:
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres_only"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip(
+                "needs PostgreSQL (row locks, concurrent transactions): run with "
+                "DATABASE_URL=postgres://... (scripts/test does)"
+            )

@@ -10,3 +10,10 @@ os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that browser tests
 # make around it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Production settings stay on (DEBUG off, CSP, hashed-static *templates*) except what a plain-http
+# test server cannot do: no redirect to https, cookies without the Secure flag, static files
+# served from static/ so tests never need collectstatic (STATICFILES_MODE, see settings.py).
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SECURE_COOKIES", "false")
+os.environ.setdefault("STATICFILES_MODE", "plain")

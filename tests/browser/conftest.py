@@ -33,6 +33,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+            # The live server needs committed data, so these tests flush the database after each
+            # test; serialized_rollback restores what migrations created (the groups).
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,127 @@
+"""The benchmark's pages and its in-process measurements (run inside Django by scripts/bench.py).
+
+A page is measured only if its URL name exists, so the benchmark grows as pages land.
+"""
+
+import time
+import tracemalloc
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+HTMX = {"HX-Request": "true"}
+PAST_DATE = "2024-06-30"
+
+
+def ensure_users(password: str) -> dict:
+    users = {}
+    for username, group in {
+        "bench_viewer": "Viewers",
+        "bench_manager": "Managers",
+        "bench_admin": None,
+    }.items():
+        user, _ = get_user_model().objects.get_or_create(username=username)
+        user.set_password(password)
+        user.is_staff = user.is_superuser = group is None
+        user.save()
+        if group:
+            user.groups.set([Group.objects.get(name=group)])
+        users[username] = user
+    return users
+
+
+def url(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def candidate_pages() -> list[dict]:
+    """label, URL name, args, query string, user, headers."""
+    viewer, manager, admin = "bench_viewer", "bench_manager", "bench_admin"
+    return [
+        ("constant view", "bench_constant", (), "", viewer, {}),
+        ("healthz", "healthz", (), "", None, {}),
+        ("login page (anonymous)", "login", (), "", None, {}),
+        ("dashboard", "dashboard", (), "", viewer, {}),
+        ("dashboard as of a past date", "dashboard", (), f"date={PAST_DATE}", viewer, {}),
+        ("dashboard htmx results (as of)", "dashboard", (), f"date={PAST_DATE}", viewer, HTMX),
+        (
+            "dashboard htmx status table",
+            "dashboard",
+            (),
+            "sort=status",
+            viewer,
+            {**HTMX, "HX-Target": "status-table"},
+        ),
+        ("dashboard htmx country panel", "dashboard_panel", ("serbia",), "", viewer, HTMX),
+        ("country list", "country_list", (), "", viewer, {}),
+        ("country page (Serbia)", "country_detail", ("serbia",), "", viewer, {}),
+        ("scheme page (UK)", "scheme_detail", ("uk-return-hubs-2025",), "", viewer, {}),
+        ("event log", "event_log", (), "", viewer, {}),
+        ("event log page 50", "event_log", (), "page=50", viewer, {}),
+        ("event log search htmx", "event_log", (), "q=ministry", viewer, HTMX),
+        ("briefings", "briefings", (), "", manager, {}),
+        ("admin changelist (talk events)", "admin:talks_talkevent_changelist", (), "", admin, {}),
+    ]
+
+
+def existing_pages() -> list[dict]:
+    pages = []
+    for label, name, args, query, user, headers in candidate_pages():
+        path = url(name, *args)
+        if path is not None:
+            path += f"?{query}" if query else ""
+            pages.append({"label": label, "path": path, "user": user, "headers": headers})
+    return pages
+
+
+def count_queries(client: Client, page: dict) -> tuple[int, int]:
+    headers = page["headers"]
+    client.get(page["path"], headers=headers)  # warm caches (content types, templates)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(page["path"], headers=headers)
+    return len(queries), response.status_code
+
+
+def measure_extras(clients: dict) -> dict:
+    """CSV export's peak memory and the PDF briefing's time, once briefings exist."""
+    extras = {}
+    export = url("briefing_export") or url("briefings_export") or url("export")
+    if export is None:
+        return {"exports": "not measured: no export URL yet"}
+    manager = clients["bench_manager"]
+    for fmt in ("csv", "pdf"):
+        tracemalloc.start()
+        started = time.perf_counter()
+        response = manager.get(export, {"format": fmt})
+        size = sum(
+            len(chunk) for chunk in getattr(response, "streaming_content", [response.content])
+        )
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        extras[f"{fmt} export"] = (
+            f"HTTP {response.status_code}, {size:,} bytes in {seconds:.2f} s, "
+            f"Python peak memory {peak / 1e6:.1f} MB"
+        )
+    return extras
+
+
+def measure_in_process(password: str) -> dict:
+    users = ensure_users(password)
+    clients = {}
+    for username, user in users.items():
+        clients[username] = Client()
+        clients[username].force_login(user)
+    pages = existing_pages()
+    for page in pages:
+        client = clients[page["user"]] if page["user"] else Client()
+        page["queries"], page["status"] = count_queries(client, page)
+    dashboard = url("dashboard")
+    return {"pages": pages, "dashboard_path": dashboard, "extras": measure_extras(clients)}

@@ -1,0 +1,253 @@
+"""Drill: property-based fuzzing of every page's path, query string and form. 0 server errors.
+
+Generic on purpose, so it covers pages as they land without edits here:
+- every URL pattern of the project (admin left out: Django's own) is requested with demo slugs
+  and with fuzzed path segments;
+- each page's GET parameters are the names of the fields of its GET forms (and any listed in
+  tests/pages.py), fuzzed with good values taken from the page itself (select options, checkbox
+  values) mixed with hostile ones (NUL bytes, huge numbers, bad dates, long text, markup);
+- each POST form found on the pages is submitted with fuzzed fields, with and without HX-Request.
+Every response must have a status below 500.
+"""
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.factories import UserFactory
+from tests.pages import existing_page_types
+
+pytestmark = pytest.mark.django_db
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    database=None,
+)
+DEMO_SLUGS = {
+    "country": ["serbia", "kosovo", "albania"],
+    "scheme": ["uk-return-hubs-2025", "eu-return-hubs-working-group", "uk-rwanda-partnership"],
+}
+HOSTILE = st.sampled_from(
+    [
+        "",
+        " ",
+        "\x00",
+        "a\x00b",
+        "-1",
+        "0",
+        "99999999999999999999999",
+        "1e309",
+        "NaN",
+        "2025-02-30",
+        "0000-00-00",
+        "9999-12-31",
+        "31/12/2025",
+        "2025-13",
+        "Q5 2025",
+        "<script>alert(1)</script>",
+        "' OR 1=1 --",
+        "%",
+        "../../etc/passwd",
+        "=cmd|'/c calc'!A1",
+        "x" * 5000,
+        "ü🙂Сербия",
+        "true",
+        "null",
+        "[]",
+    ]
+)
+FUZZ_TEXT = st.one_of(HOSTILE, st.text(max_size=40), st.integers().map(str))
+
+
+@dataclass
+class Form:
+    method: str
+    action: str
+    fields: dict[str, list[str]] = field(default_factory=dict)  # name -> good values seen
+
+
+class FormParser(HTMLParser):
+    """Collects forms, their fields and the values the page offers for each."""
+
+    def __init__(self, page_url: str) -> None:
+        super().__init__()
+        self.page_url = page_url
+        self.forms: list[Form] = []
+        self.current: Form | None = None
+        self.select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            action = attrs.get("action") or self.page_url
+            self.current = Form(attrs.get("method", "get").lower(), action)
+            self.forms.append(self.current)
+            return
+        form = self.current or Form("hx", "")
+        name = attrs.get("name")
+        if tag in {"input", "textarea"} and name:
+            form.fields.setdefault(name, []).append(attrs.get("value") or "")
+        elif tag == "select" and name:
+            self.select = name
+            form.fields.setdefault(name, [])
+        elif tag == "option" and self.select:
+            form.fields[self.select].append(attrs.get("value") or "")
+        # htmx controls outside forms (hx-get with a name) count as GET parameters too.
+        if attrs.get("hx-get") and name:
+            self.forms.append(Form("get", attrs["hx-get"], {name: [attrs.get("value") or ""]}))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.current = None
+        elif tag == "select":
+            self.select = None
+
+
+def pattern_paths() -> list[str]:
+    """Every project URL pattern with demo values in its path converters (admin left out)."""
+    paths: list[str] = []
+
+    def walk(patterns, prefix: str) -> None:
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if route.startswith("admin/"):
+                continue
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, route)
+            elif isinstance(entry, URLPattern):
+                paths.extend(fill(route))
+
+    walk(get_resolver().url_patterns, "")
+    return sorted(set(paths))
+
+
+def fill(route: str) -> list[str]:
+    route = route.lstrip("^").rstrip("$")
+    converters = re.findall(r"<(?:(\w+):)?(\w+)>", route)
+    if not converters:
+        return ["/" + route]
+    kind = "country" if "countr" in route else "scheme" if "scheme" in route else None
+    values = DEMO_SLUGS.get(kind, ["1"])
+    return [re.sub(r"<(?:\w+:)?\w+>", value, "/" + route, count=1) for value in values]
+
+
+def fuzz_paths(paths: list[str]) -> list[str]:
+    """The same routes with the last converter replaced by a hostile segment."""
+    return [p.rsplit("/", 2)[0] + "/{}/" for p in paths if re.search(r"/[\w-]+/$", p)]
+
+
+@pytest.fixture
+def power_user(db):
+    """Analyst and manager, cleared: sees every page and every form."""
+    call_command("load_demo_data", verbosity=0)
+    user = UserFactory(username="fuzzer")
+    user.groups.set(Group.objects.filter(name__in=["Analysts", "Managers", "Viewers"]))
+    user.user_permissions.add(Permission.objects.get(codename="view_sensitive"))
+    return user
+
+
+def discover_forms(client, paths: list[str]) -> list[Form]:
+    forms: list[Form] = []
+    for path in paths:
+        response = client.get(path)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        parser = FormParser(path)
+        parser.feed(response.content.decode())
+        forms.extend(parser.forms)
+    listed = [
+        Form("get", page.url, {name: [] for name in page.query_params})
+        for page in existing_page_types()
+    ]
+    return forms + listed + [Form("get", path, {}) for path in paths]
+
+
+def values_for(form: Form):
+    """A strategy of {field: value} for one form: good values and hostile ones, some left out."""
+    return st.fixed_dictionaries(
+        {},
+        optional={
+            name: st.one_of(st.sampled_from(good), FUZZ_TEXT) if good else FUZZ_TEXT
+            for name, good in form.fields.items()
+            if name != "csrfmiddlewaretoken"
+        },
+    )
+
+
+def assert_no_server_error(response, what: str) -> None:
+    assert response.status_code < 500, f"{what} -> HTTP {response.status_code}"
+
+
+def test_fuzzed_query_strings_never_cause_a_server_error(client, power_user):
+    client.force_login(power_user)
+    paths = pattern_paths()
+    forms = [f for f in discover_forms(client, paths) if f.method in {"get", "hx"}]
+    targets = [(urlsplit(f.action).path or "/", f) for f in forms]
+    assert targets, "no pages found to fuzz"
+
+    @FUZZ
+    @given(target=st.sampled_from(targets), data=st.data(), htmx=st.booleans())
+    def check(target, data, htmx):
+        path, form = target
+        params = data.draw(values_for(form))
+        headers = {"HX-Request": "true"} if htmx else {}
+        response = client.get(path, params, headers=headers)
+        assert_no_server_error(response, f"GET {path} {params!r} htmx={htmx}")
+
+    check()
+
+
+def test_fuzzed_path_segments_never_cause_a_server_error(client, power_user):
+    client.force_login(power_user)
+    templates = fuzz_paths(pattern_paths())
+    if not templates:
+        pytest.skip("no routes with path parameters yet")
+
+    @FUZZ
+    @given(template=st.sampled_from(templates), segment=FUZZ_TEXT)
+    def check(template, segment):
+        from urllib.parse import quote
+
+        path = template.format(quote(segment, safe="") or "x")
+        assert_no_server_error(client.get(path), f"GET {path}")
+
+    check()
+
+
+def test_fuzzed_form_posts_never_cause_a_server_error(client, power_user):
+    client.force_login(power_user)
+    forms = [f for f in discover_forms(client, pattern_paths()) if f.method == "post"]
+    forms = [f for f in forms if not urlsplit(f.action).path.startswith("/logout")]
+    if not forms:
+        pytest.skip("no POST forms on the pages yet")
+
+    @FUZZ
+    @given(form=st.sampled_from(forms), data=st.data(), htmx=st.booleans())
+    def check(form, data, htmx):
+        body = data.draw(values_for(form))
+        headers = {"HX-Request": "true"} if htmx else {}
+        response = client.post(urlsplit(form.action).path, body, headers=headers)
+        assert_no_server_error(response, f"POST {form.action} {body!r} htmx={htmx}")
+
+    check()
+
+
+def test_the_login_form_survives_fuzzing(client, db):
+    @FUZZ
+    @given(username=FUZZ_TEXT, password=FUZZ_TEXT, next_url=FUZZ_TEXT)
+    def check(username, password, next_url):
+        response = client.post(
+            "/login/", {"username": username, "password": password, "next": next_url}
+        )
+        assert_no_server_error(response, f"POST /login/ {username!r} {next_url!r}")
+
+    check()
