@@ -346,3 +346,18 @@ def test_briefing_of_several_schemes_one_without_countries(scheme_data, manager)
     document = Document(io.BytesIO(render_docx(briefing)))
     assert len(document.inline_shapes) == 1 and len(document.tables) == 1
     assert "No countries are recorded for this scheme." in _docx_text(document)
+
+
+@pytest.mark.parametrize("extra_countries", [0, 10])
+def test_preview_page_query_count_does_not_grow_with_the_data(
+    client, cleared_manager, scheme_data, django_assert_max_num_queries, extra_countries
+):
+    recorder = scheme_data.kosovo.events.first().recorded_by
+    for _ in range(extra_countries):
+        candidacy = CandidacyFactory(scheme=scheme_data.scheme, country=CountryFactory())
+        add_event(candidacy, recorder, occurred_on=datetime.date(2025, 10, 2))
+    client.force_login(cleared_manager)
+    query = _query(scheme_data.scheme, sensitive=True)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("briefing_preview"), query, headers={"HX-Request": "true"})
+    assert response.status_code == 200
