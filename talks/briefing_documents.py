@@ -7,12 +7,14 @@ can never make the server call out; the stylesheet is inline and the map is inli
 import io
 import logging
 import re
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from talks.briefings import Briefing, SchemeSection
 from talks.static_map import render_status_map, svg_to_png
+from talks.statuses import COLOURS
 
 # WeasyPrint logs each layout step at INFO; keep the server log for what matters.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -62,8 +64,39 @@ def render_pdf(briefing: Briefing) -> bytes:
         "talks/briefing_pdf.html",
         {"briefing": briefing, "sections": list(zip(briefing.schemes, maps, strict=True))},
     )
-    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_offline_fetcher())
-    return document.write_pdf()
+    fetcher = _offline_fetcher()
+    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
+    stylesheet = weasyprint.CSS(string=print_css(briefing.marking), url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[stylesheet])
+
+
+PRINT_CSS = Path(__file__).resolve().parent / "print" / "briefing.css"
+_FONT = 'Arial, "Liberation Sans", sans-serif'
+
+
+def print_css(marking: str) -> str:
+    """The print stylesheet plus what depends on the briefing: the marking on every page."""
+    mark = f'content: "{marking}"; font: bold 11pt {_FONT}; color: #0b0c0c;'
+    small = f"font: 9pt {_FONT}; color: #505a5f;"
+    page = f"""
+@page {{
+  size: A4;
+  margin: 22mm 18mm 22mm 18mm;
+  @top-center {{ {mark} }}
+  @bottom-center {{ {mark} }}
+  @bottom-right {{ content: "Page " counter(page) " of " counter(pages); {small} }}
+  @bottom-left {{ content: "HubTracker"; {small} }}
+}}
+"""
+    swatches = "".join(
+        f".swatch--{status} {{ background: {colour}; }}\n" for status, colour in COLOURS.items()
+    )
+    return (
+        PRINT_CSS.read_text(encoding="utf-8")
+        + page
+        + swatches
+        + ".swatch--none { background: #fff; }\n"
+    )
 
 
 # -- Word -----------------------------------------------------------------------------------
