@@ -128,6 +128,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
+# Failed sign-ins: after LOGIN_MAX_FAILURES failures for one username from one IP address, that
+# pair is locked out for LOGIN_LOCKOUT_MINUTES. Counted in the cache (per process with the
+# default local-memory cache).
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+
 # Sessions end after this many minutes without a request.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60

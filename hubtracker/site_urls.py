@@ -3,10 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from hubtracker import views
+from hubtracker.auth import ThrottledLoginView
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
 

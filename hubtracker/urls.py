@@ -6,3 +6,5 @@ urlpatterns = [
     path("", include("hubtracker.site_urls")),
     path("", include("talks.urls")),
 ]
+
+handler403 = "hubtracker.views.permission_denied"

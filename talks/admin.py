@@ -4,7 +4,7 @@ changes go through `talks.services` (the event log and country pages), never thr
 
 from django.contrib import admin
 
-from talks.models import AuditEntry, Candidacy, Scheme, Source, TalkEvent
+from talks.models import AuditEntry, Candidacy, ExportLog, Scheme, Source, TalkEvent
 
 
 class CandidacyInline(admin.TabularInline):
@@ -87,6 +87,26 @@ class AuditEntryAdmin(admin.ModelAdmin):
     ]
     list_filter = ["action", "scheme"]
     list_select_related = ["changed_by", "candidacy__country", "candidacy__scheme"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(admin.ModelAdmin):
+    """Read-only: the export log is written by `talks.exports.log_export` only."""
+
+    list_display = ["created_at", "user", "kind", "format", "row_count", "included_sensitive"]
+    list_filter = ["kind", "format", "included_sensitive"]
+    search_fields = ["user__username"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -30,7 +30,7 @@ ROUTE_COLOUR = "#0b0c0c"
 
 # lon/lat ranges: the Western Balkans with the route from Istanbul to Vienna; Europe and Africa.
 FRAMES = {
-    BALKANS: {"lon": (11.0, 32.0), "lat": (37.3, 48.8), "projection": "mercator", "height": 460},
+    BALKANS: {"lon": (9.0, 33.0), "lat": (37.3, 48.8), "projection": "mercator", "height": 460},
     WORLD: {
         "lon": (-25.0, 65.0),
         "lat": (-36.0, 62.0),
@@ -147,7 +147,9 @@ def _geo(view: str, rows: Sequence[ShortlistRow]) -> dict:
         lat = _range([r.label_latitude for r in placed], frame["lat"], 6)
     return {
         "visible": False,
-        "scope": "europe" if view == BALKANS else "world",
+        # Plotly fetches <scope>_110m.json even with its shapes off: a small regional file
+        # (13 KB gzipped) rather than world_110m.json (109 KB); our ranges set the frame.
+        "scope": "europe" if view == BALKANS else "africa",
         "resolution": 110,
         "projection": {"type": frame["projection"]},
         "lonaxis": {"range": lon},

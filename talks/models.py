@@ -254,3 +254,49 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event}: {self.action} by {self.changed_by} at {self.changed_at}"
+
+
+class ExportKind(models.TextChoices):
+    BRIEFING = "briefing", "Briefing"
+    CANDIDACIES = "candidacies", "Candidacies"
+    EVENTS = "events", "Events"
+
+
+class ExportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word"
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel"
+
+
+class ExportLog(models.Model):
+    """One row per export: who took what data out, under which filters, and when."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=ExportKind.choices)
+    format = models.CharField(max_length=10, choices=ExportFormat.choices)
+    filters = models.JSONField(default=dict, blank=True)
+    included_sensitive = models.BooleanField(default=False)
+    row_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty while a streamed export runs or if it was cut off."
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_format_display()}) by {self.user}"
+
+    def filter_items(self) -> list[tuple[str, str]]:
+        """The filters as (name, text) pairs for people to read."""
+        items = []
+        for key, value in (self.filters or {}).items():
+            if isinstance(value, list):
+                text = ", ".join(str(v) for v in value) or "–"
+            elif isinstance(value, bool):
+                text = "yes" if value else "no"
+            else:
+                text = "–" if value in (None, "") else str(value)
+            items.append((key.replace("_", " ").capitalize(), text))
+        return items

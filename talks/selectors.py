@@ -7,7 +7,7 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from countries.models import MigrationRoute, RouteWaypoint
 from talks.dates import date_label
-from talks.models import Candidacy, Classification, Scheme, TalkEvent
+from talks.models import AuditEntry, Candidacy, Classification, Scheme, TalkEvent
 from talks.statuses import COLOURS, label
 
 # Candidacies with no status on a date: white with the outline every country has on the map.
@@ -327,3 +327,64 @@ def route_data(*, slug: str) -> RouteData | None:
             for f in route.figures.all()
         ],
     )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One audited write as a user may see it."""
+
+    changed_at: datetime.datetime
+    changed_by: str
+    action: str
+    event_id: int
+    event_title: str
+    event_date: str
+    classification: str
+    status_before: str
+    status_after: str
+    version_after: int | None
+    detail: str
+
+
+def _changes(entries, *, user, candidacy: Candidacy | None) -> list[Change]:
+    """Audit rows as Changes, with OFFICIAL-SENSITIVE events' rows left out for uncleared users.
+
+    Audit rows store the candidacy's status over every event. Where a candidacy has sensitive
+    events, an uncleared user sees only the status each event set, never the cached ones.
+    """
+    cleared = can_see_sensitive(user)
+    if not cleared:
+        entries = entries.filter(event__classification=Classification.OFFICIAL)
+    hide_cached = (
+        not cleared
+        and candidacy is not None
+        and candidacy.events.filter(classification=Classification.OFFICIAL_SENSITIVE).exists()
+    )
+    rows = entries.select_related("event", "changed_by").order_by("-changed_at", "-id")
+    return [
+        Change(
+            changed_at=row.changed_at,
+            changed_by=row.changed_by.get_username() if row.changed_by else "system",
+            action=row.get_action_display(),
+            event_id=row.event_id,
+            event_title=row.event.title,
+            event_date=date_label(row.event.occurred_on, row.event.precision),
+            classification=row.event.get_classification_display(),
+            status_before="" if hide_cached else row.status_before,
+            status_after=(row.event.new_status if hide_cached else row.status_after),
+            version_after=row.version_after,
+            detail=row.detail,
+        )
+        for row in rows
+    ]
+
+
+def candidacy_history(*, candidacy: Candidacy, user) -> list[Change]:
+    """Every audited write on a candidacy, newest first."""
+    return _changes(AuditEntry.objects.filter(candidacy=candidacy), user=user, candidacy=candidacy)
+
+
+def changes_since(*, candidacy: Candidacy, version: int | None, user) -> list[Change]:
+    """The writes on a candidacy after the version a user saw (what a stale form missed)."""
+    entries = AuditEntry.objects.filter(candidacy=candidacy, version_after__gt=version or 0)
+    return _changes(entries, user=user, candidacy=candidacy)

@@ -156,6 +156,32 @@ def _write(
     )
 
 
+def add_source(
+    *,
+    outlet: str,
+    reliability: str,
+    by,
+    title: str = "",
+    url: str = "",
+    published_on: datetime.date | None = None,
+) -> Source:
+    """Add a source that events can cite. Call inside the transaction that records the event."""
+    if not (by.has_perm("talks.add_source") and by.has_perm("talks.record_event")):
+        raise PermissionDenied("You need the permission to add sources (the Analysts group).")
+    if not outlet.strip():
+        raise ValidationError({"source_outlet": "Enter the outlet that published the source."})
+    source = Source(
+        outlet=outlet.strip(),
+        title=title.strip(),
+        url=url,
+        published_on=published_on,
+        reliability=reliability,
+    )
+    source.full_clean()
+    source.save()
+    return source
+
+
 @transaction.atomic
 def record_event(
     *,

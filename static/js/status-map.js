@@ -51,9 +51,9 @@
     plot.textContent = "";
     plot.classList.add("app-map__plot--drawn");
     window.Plotly.react(plot, figure.data, figure.layout, config).then(function () {
-      if (!plot.dataset.clickBound) {
+      if (!plot.hubtrackerClickBound) {
         plot.on("plotly_click", onClick(plot));
-        plot.dataset.clickBound = "true";
+        plot.hubtrackerClickBound = true;
       }
       plot.setAttribute("data-drawn", "true");
     });

@@ -75,3 +75,10 @@ def is_sensitive(classification: str) -> bool:
 def elided_pages(paginator, number: int):
     """Page numbers around `number`, with the paginator's ELLIPSIS where pages are left out."""
     return paginator.get_elided_page_range(number, on_each_side=1, on_ends=1)
+
+
+@register.filter
+def choice_list(choices) -> list:
+    """A field's choices as a list, without the extra COUNT query that len() of a model
+    choice iterator runs (the `for` tag asks for the length)."""
+    return [choice for choice in choices]  # noqa: C416 - list() would call len() too

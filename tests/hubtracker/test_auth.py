@@ -1,0 +1,141 @@
+import datetime
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from hubtracker.auth import missing_permission_message, permission_required
+from hubtracker.views import permission_denied
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def sign_in(client, username, password=PASSWORD, ip="10.0.0.1"):
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password, "next": "/healthz"},
+        REMOTE_ADDR=ip,
+    )
+
+
+def test_a_correct_password_signs_in(client, viewer):
+    response = sign_in(client, "viewer")
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_a_wrong_password_shows_an_error_beside_the_form(client, viewer):
+    response = sign_in(client, "viewer", "wrong")
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_too_many_failures_lock_the_username_out_even_with_the_right_password(
+    client, viewer, settings
+):
+    settings.LOGIN_MAX_FAILURES = 3
+    settings.LOGIN_LOCKOUT_MINUTES = 10
+    for _ in range(2):
+        assert sign_in(client, "viewer", "wrong").status_code == 200
+    third = sign_in(client, "viewer", "wrong")
+    assert third.status_code == 429
+    assert "Too many failed attempts, try again in 10 minutes" in third.content.decode()
+    right = sign_in(client, "viewer")
+    assert right.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_is_per_username_and_ip_address(client, viewer, analyst, settings):
+    settings.LOGIN_MAX_FAILURES = 2
+    sign_in(client, "viewer", "wrong")
+    sign_in(client, "viewer", "wrong")
+    assert sign_in(client, "viewer", ip="10.0.0.2").status_code == 302
+    client.logout()
+    assert sign_in(client, "analyst").status_code == 302
+
+
+def test_the_lockout_ends_after_the_window(client, viewer, settings, monkeypatch):
+    settings.LOGIN_MAX_FAILURES = 1
+    settings.LOGIN_LOCKOUT_MINUTES = 1
+    sign_in(client, "viewer", "wrong")
+    assert sign_in(client, "viewer").status_code == 429
+    import time as real_time
+
+    later = real_time.time() + 61
+    monkeypatch.setattr("hubtracker.auth.time.time", lambda: later)
+    assert sign_in(client, "viewer").status_code == 302
+
+
+def test_a_successful_sign_in_clears_the_failure_count(client, viewer, settings):
+    settings.LOGIN_MAX_FAILURES = 2
+    sign_in(client, "viewer", "wrong")
+    assert sign_in(client, "viewer").status_code == 302
+    client.logout()
+    sign_in(client, "viewer", "wrong")
+    assert sign_in(client, "viewer").status_code == 302
+
+
+def test_every_page_needs_a_sign_in(client):
+    response = client.get("/events/1/correct/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_session_idle_for_longer_than_the_limit_ends(client, viewer, settings):
+    assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+    client.force_login(viewer)
+    session = Session.objects.get()
+    session.expire_date = timezone.now() - datetime.timedelta(seconds=1)
+    session.save()
+    response = client.get("/events/1/correct/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_each_request_pushes_the_idle_expiry_back(client, viewer, settings):
+    client.force_login(viewer)
+    session = Session.objects.get()
+    session.expire_date = timezone.now() + datetime.timedelta(minutes=1)
+    session.save()
+    client.get("/events/1/correct/")
+    session.refresh_from_db()
+    expected = timezone.now() + datetime.timedelta(minutes=settings.SESSION_IDLE_MINUTES)
+    assert abs((session.expire_date - expected).total_seconds()) < 60
+
+
+def test_the_403_page_names_the_missing_permission_and_group(viewer):
+    request = RequestFactory().get("/")
+    request.user = viewer
+    response = permission_denied(
+        request, PermissionDenied(missing_permission_message("talks.record_event"))
+    )
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "talks.record_event" in body
+    assert "Analysts group" in body
+    assert "govuk-heading-l" in body
+
+
+def test_the_permission_decorator_refuses_with_the_message(viewer):
+    @permission_required("talks.import_events")
+    def view(request):
+        raise AssertionError("must not run")
+
+    request = RequestFactory().get("/")
+    request.user = viewer
+    with pytest.raises(PermissionDenied, match="talks.import_events"):
+        view(request)
