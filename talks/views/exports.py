@@ -86,11 +86,13 @@ def export_candidacies(request: HttpRequest, fmt: str) -> HttpResponse:
 def export_events(request: HttpRequest, fmt: str) -> HttpResponse:
     from talks import event_queries
 
-    filters = event_queries.EventLogFilters.from_query(request.GET)
-    if filters.errors:
-        return _bad_request(request, filters.errors)
+    form = event_queries.EventLogFilters(request.GET or None)
+    if request.GET and not form.is_valid():
+        return _bad_request(request, [e for errs in form.errors.values() for e in errs])
+    filters = form.filters()
     events = event_queries.filtered_events(user=request.user, filters=filters)
     rows = event_rows(user=request.user, events=events)
-    record = ExportRecord(ExportKind.EVENTS, fmt, filters.as_log())
+    logged = {key: value for key, value in request.GET.items() if key in form.fields}
+    record = ExportRecord(ExportKind.EVENTS, fmt, logged)
     name = export_filename("events")
     return _respond(request=request, record=record, header=EVENT_HEADER, rows=rows, name=name)
