@@ -58,3 +58,12 @@ def pytest_runtest_setup(item):
                 "needs PostgreSQL (row locks, concurrent transactions): run with "
                 "DATABASE_URL=postgres://... (scripts/test does)"
             )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Hashing passwords with PBKDF2 costs a second per user; tests do not need the cost."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
