@@ -34,6 +34,14 @@ def groups(transactional_db):
             )
 
 
+@pytest.fixture(autouse=True)
+def no_sign_in_lockout():
+    """Failed sign-ins are counted in the cache, which outlives each test: start clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def demo(cleared_analyst):
     load_demo_data(recorded_by=cleared_analyst)
