@@ -18,7 +18,10 @@ from talks.services import StaleVersion, record_event
 from talks.statuses import Status
 from tests.factories import CandidacyFactory, add_event, details
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture(autouse=True)
