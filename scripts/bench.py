@@ -216,7 +216,12 @@ class LoadResult:
 
 
 def drive(
-    port: int, path: str, headers: dict, requests: int, cookies: list[str | None]
+    port: int,
+    path: str,
+    headers: dict,
+    requests: int,
+    cookies: list[str | None],
+    max_seconds: float = 1e9,
 ) -> LoadResult:
     """Send `requests` GETs over one keep-alive connection per cookie (one signed-in user each,
     as real users have their own sessions), as fast as they are answered."""
@@ -230,7 +235,7 @@ def drive(
     def worker(cookie: str | None) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         sent = {**headers, "Cookie": cookie} if cookie else headers
-        while True:
+        while time.perf_counter() < deadline:
             with lock:
                 if next(remaining, None) is None:
                     return
@@ -246,12 +251,13 @@ def drive(
 
     threads = [threading.Thread(target=worker, args=(cookie,)) for cookie in cookies]
     started = time.perf_counter()
+    deadline = started + max_seconds
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - started
-    return LoadResult(requests, seconds, latencies, statuses, int(statistics.median(sizes)))
+    return LoadResult(len(latencies), seconds, latencies, statuses, int(statistics.median(sizes)))
 
 
 # --- In-process measurements (child process: Django set up against the bench database) -----------
@@ -321,7 +327,9 @@ def run_size(args, size: str, password: str) -> dict:
             headers = {"Accept-Encoding": "br, gzip", **page.get("headers", {})}
             sessions = cookies[page["user"]]
             drive(args.port, page["path"], headers, args.warmup, sessions)
-            load = drive(args.port, page["path"], headers, args.requests, sessions)
+            load = drive(
+                args.port, page["path"], headers, args.requests, sessions, args.max_seconds
+            )
             results[page["label"]] = (page, load)
             say(f"{size} {page['label']}: {load.rps:.0f} req/s")
         visits = {}
@@ -354,6 +362,7 @@ def report(size: str, run: dict, args) -> list[str]:
             f"{label:<34} {load.rps:>7.0f} {load.percentile(0.5):>8.1f} "
             f"{load.percentile(0.95):>8.1f} {page['queries']:>7} {load.body_bytes:>8} "
             f"{ratio:>7.2f}x  {statuses}"
+            + (f" (n={load.requests})" if load.requests < args.requests else "")
         )
     for name, value in run["measured"].get("extras", {}).items():
         lines.append(f"{name}: {value}")
@@ -428,6 +437,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8, help="client connections (8)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn processes (3)")
     parser.add_argument("--threads", type=int, default=4, help="threads per process (4)")
+    parser.add_argument(
+        "--max-seconds", type=float, default=40, help="stop a page's run after this long (40)"
+    )
     parser.add_argument("--port", type=int, default=8110)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--fresh", action="store_true", help="rebuild the databases")
@@ -448,6 +460,9 @@ def main() -> None:
         f"gunicorn: {args.workers} processes x {args.threads} threads (gthread); client: "
         f"{args.requests} requests per page, {args.concurrency} connections, keep-alive; "
         f"{os.cpu_count()} CPUs shared by server, client and PostgreSQL",
+        "load average at the end (1, 5, 15 min): "
+        + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        + " (other work on the machine shares the CPUs: compare ratios, not absolute figures)",
         "bytes = median response body as sent (Accept-Encoding: br, gzip); "
         "x const = throughput / constant view's, same run",
     ]

@@ -38,8 +38,22 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
+def _keep_serialized_contents() -> None:
+    """Playwright's sync API runs tests in a greenlet with its own context, where Django's
+    `connections` hands out fresh connection objects without the `_test_serialized_contents`
+    that serialized rollback restores after each flush. Put it on the class so every
+    connection object in every context finds it."""
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        if "_test_serialized_contents" in vars(connection):
+            type(connection)._test_serialized_contents = connection._test_serialized_contents
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser(django_db_setup, django_db_blocker) -> Iterator[Browser]:
+    _keep_serialized_contents()
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/bootstrap --dev")
     with sync_playwright() as playwright:

@@ -29,6 +29,8 @@ def _fill_date(page, name: str, day: int, month: int, year: int) -> None:
 
 def test_manager_previews_and_downloads_a_briefing(page, live_server, manager):
     make_scheme_data()
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     log_in(page, live_server, manager, next_path="/briefings/")
     page.goto(f"{live_server.url}/briefings/")
     _fill_date(page, "as_of", 31, 12, 2025)
@@ -41,6 +43,7 @@ def test_manager_previews_and_downloads_a_briefing(page, live_server, manager):
     assert page.locator("#country-XKX").count() == 1
     assert SECRET not in preview.inner_text()
     screenshot(page, "briefing-preview")
+    assert not [m for m in console if "Content Security Policy" in m], console
 
     with page.expect_download() as pdf_download:
         page.click("text=Download PDF")

@@ -10,6 +10,7 @@ Generic on purpose, so it covers pages as they land without edits here:
 Every response must have a status below 500.
 """
 
+import os
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -27,7 +28,7 @@ from tests.pages import existing_page_types
 
 pytestmark = pytest.mark.django_db
 FUZZ = settings(
-    max_examples=40,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     database=None,
@@ -112,37 +113,79 @@ class FormParser(HTMLParser):
             self.select = None
 
 
-def pattern_paths() -> list[str]:
-    """Every project URL pattern with demo values in its path converters (admin left out)."""
-    paths: list[str] = []
+def routes() -> list[str]:
+    """Every project URL pattern as a route string (admin left out: Django's own)."""
+    found: list[str] = []
 
     def walk(patterns, prefix: str) -> None:
         for entry in patterns:
-            route = prefix + str(entry.pattern)
+            route = prefix + str(entry.pattern).lstrip("^").rstrip("$")
             if route.startswith("admin/"):
                 continue
             if isinstance(entry, URLResolver):
                 walk(entry.url_patterns, route)
             elif isinstance(entry, URLPattern):
-                paths.extend(fill(route))
+                found.extend(expand_alternatives(route))
 
     walk(get_resolver().url_patterns, "")
+    return found
+
+
+def expand_alternatives(route: str) -> list[str]:
+    """re_path routes: `exports/events\\.(?P<fmt>csv|xlsx)` -> one route per choice."""
+    choice = re.search(r"\(\?P<\w+>([\w|]+)\)", route)
+    if not choice:
+        return [route.replace("\\.", ".")]
+    return [
+        expanded
+        for option in choice.group(1).split("|")
+        for expanded in expand_alternatives(route.replace(choice.group(0), option, 1))
+    ]
+
+
+CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def demo_values(route: str, name: str) -> list[str]:
+    from talks.models import TalkEvent
+
+    if name == "pk":
+        return [str(pk) for pk in TalkEvent.objects.order_by("pk").values_list("pk", flat=True)[:2]]
+    if name == "country_slug" or (name == "slug" and "countr" in route):
+        return DEMO_SLUGS["country"]
+    if name in {"scheme_slug", "slug"}:
+        return DEMO_SLUGS["scheme"]
+    return ["1"]
+
+
+def pattern_paths() -> list[str]:
+    """Every route with demo values in its path parameters."""
+    paths: list[str] = []
+    for route in routes():
+        variants = ["/" + route]
+        for name in CONVERTER.findall(route):
+            variants = [
+                CONVERTER.sub(value, variant, count=1)
+                for variant in variants
+                for value in demo_values(route, name)[:2]
+            ]
+        paths.extend(variants)
     return sorted(set(paths))
 
 
-def fill(route: str) -> list[str]:
-    route = route.lstrip("^").rstrip("$")
-    converters = re.findall(r"<(?:(\w+):)?(\w+)>", route)
-    if not converters:
-        return ["/" + route]
-    kind = "country" if "countr" in route else "scheme" if "scheme" in route else None
-    values = DEMO_SLUGS.get(kind, ["1"])
-    return [re.sub(r"<(?:\w+:)?\w+>", value, "/" + route, count=1) for value in values]
-
-
-def fuzz_paths(paths: list[str]) -> list[str]:
-    """The same routes with the last converter replaced by a hostile segment."""
-    return [p.rsplit("/", 2)[0] + "/{}/" for p in paths if re.search(r"/[\w-]+/$", p)]
+def fuzz_paths() -> list[str]:
+    """Each route with one path parameter left as {} for a hostile value, the others demo."""
+    templates: list[str] = []
+    for route in routes():
+        names = CONVERTER.findall(route)
+        for position in range(len(names)):
+            template, index = "/" + route, 0
+            for name in names:
+                value = "{}" if index == position else demo_values(route, name)[0]
+                template = CONVERTER.sub(value.replace("{}", "{}"), template, count=1)
+                index += 1
+            templates.append(template)
+    return sorted(set(templates))
 
 
 @pytest.fixture
@@ -208,7 +251,7 @@ def test_fuzzed_query_strings_never_cause_a_server_error(client, power_user):
 
 def test_fuzzed_path_segments_never_cause_a_server_error(client, power_user):
     client.force_login(power_user)
-    templates = fuzz_paths(pattern_paths())
+    templates = fuzz_paths()
     if not templates:
         pytest.skip("no routes with path parameters yet")
 

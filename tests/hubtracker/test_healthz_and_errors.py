@@ -77,3 +77,16 @@ def test_the_500_template_renders_without_request_or_database():
     with mock.patch.object(CursorWrapper, "execute", side_effect=OperationalError("down")):
         html = loader.get_template("500.html").render({})
     assert "Sorry, there is a problem with HubTracker" in html
+
+
+def test_the_events_csv_export_streams_for_a_manager(client, cleared_manager):
+    """Found by the benchmark: the export called a filter API the event log no longer has."""
+    from django.core.management import call_command
+
+    call_command("load_demo_data", verbosity=0)
+    client.force_login(cleared_manager)
+    response = client.get("/exports/events.csv", {"scheme": "", "q": "Kosovo"})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "Kosovo" in body
+    assert client.get("/exports/events.csv", {"date_from": "2025-13-45"}).status_code == 400

@@ -5,18 +5,13 @@ import pytest
 from django.urls import reverse
 
 from talks.models import Candidacy, TalkEvent
-from tests.talks.page_data import FAST_HASHERS, HX, load_demo, queries_for, with_events
+from tests.talks.page_data import HX, load_demo, queries_for, with_events
 
 pytestmark = pytest.mark.django_db
 
 SCHEME = "uk-return-hubs-2025"
 XSS = '<script>alert("x")</script><b>bold</b>'
 XSS_ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;"
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture
