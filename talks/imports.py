@@ -36,7 +36,7 @@ from talks.services import EventDetails, add_source, record_event
 from talks.statuses import Status, TransitionRefused
 
 MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 5000
+MAX_ROWS = 1000
 COLUMNS = [
     "country",
     "date",

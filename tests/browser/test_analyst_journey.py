@@ -4,7 +4,6 @@ A second analyst, holding the same form opened before that save, is refused with
 message, keeps what they typed, and can save once they have read what changed.
 """
 
-from importlib import import_module
 from urllib.parse import quote
 
 import pytest
@@ -15,17 +14,15 @@ from talks.demo import load_demo_data
 from talks.models import Candidacy
 from talks.statuses import Status
 from tests.browser.conftest import log_in, new_page, screenshot, wait_for_htmx
+from tests.groups import ensure_groups
 
 SCHEME = "uk-return-hubs-2025"
-create_groups = import_module("talks.migrations.0002_groups").create_groups
 
 
 @pytest.fixture(autouse=True)
 def groups(transactional_db):
     """The live server's database is flushed between tests; put back the migration's groups."""
-    from django.apps import apps
-
-    create_groups(apps, None)
+    ensure_groups()
 
 
 @pytest.fixture

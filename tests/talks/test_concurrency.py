@@ -17,6 +17,7 @@ from talks.models import AuditEntry, Candidacy, TalkEvent
 from talks.services import StaleVersion, record_event
 from talks.statuses import Status
 from tests.factories import CandidacyFactory, add_event, details
+from tests.groups import ensure_groups
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -27,6 +28,12 @@ pytestmark = [
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def groups(transactional_db):
+    """An earlier transactional test may have flushed the migration's groups."""
+    ensure_groups()
 
 
 @pytest.fixture(autouse=True)
