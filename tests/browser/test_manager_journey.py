@@ -18,7 +18,14 @@ def groups(transactional_db):
     """The live server's database is flushed between tests; put back the migration's groups."""
     from django.apps import apps
 
-    create_groups(apps, None)
+    # The migration's function flips `models_module` on each app config while it creates the
+    # permissions; with the live registry, put the real values back afterwards.
+    saved = {config.label: config.models_module for config in apps.get_app_configs()}
+    try:
+        create_groups(apps, None)
+    finally:
+        for config in apps.get_app_configs():
+            config.models_module = saved[config.label]
 
 
 def _fill_date(page, name: str, day: int, month: int, year: int) -> None:
