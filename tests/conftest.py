@@ -4,11 +4,14 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from tests.factories import UserFactory
+from tests.groups import ensure_groups
 
 
 def _user_in(group_name: str | None, username: str, *, cleared: bool = False):
     user = UserFactory(username=username)
     if group_name:
+        if not Group.objects.filter(name=group_name).exists():
+            ensure_groups()  # a transactional test's flush removed the migration's groups
         user.groups.add(Group.objects.get(name=group_name))
     if cleared:
         user.user_permissions.add(

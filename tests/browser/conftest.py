@@ -10,9 +10,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.cache import cache
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from tests.factories import PASSWORD
+from tests.groups import ensure_groups
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,27 +35,25 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
-            # The live server needs committed data, so these tests flush the database after each
-            # test; serialized_rollback restores what migrations created (the groups).
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+            item.add_marker(pytest.mark.django_db(transaction=True))
 
 
-def _keep_serialized_contents() -> None:
-    """Playwright's sync API runs tests in a greenlet with its own context, where Django's
-    `connections` hands out fresh connection objects without the `_test_serialized_contents`
-    that serialized rollback restores after each flush. Put it on the class so every
-    connection object in every context finds it."""
-    from django.db import connections
+@pytest.fixture(autouse=True)
+def site_state(transactional_db):
+    """Each browser test starts with the migration's groups and no sign-in lockouts.
 
-    for alias in connections:
-        connection = connections[alias]
-        if "_test_serialized_contents" in vars(connection):
-            type(connection)._test_serialized_contents = connection._test_serialized_contents
+    The live server needs committed data, so these tests flush the database after each test,
+    which removes the groups that migrations created. serialized_rollback cannot put them back
+    here: Playwright's sync API runs an event loop in the test thread, so Django hands out a
+    per-context connection without the serialized data. Failed sign-ins are counted in the
+    cache, which outlives a test.
+    """
+    ensure_groups()
+    cache.clear()
 
 
 @pytest.fixture(scope="session")
-def browser(django_db_setup, django_db_blocker) -> Iterator[Browser]:
-    _keep_serialized_contents()
+def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/bootstrap --dev")
     with sync_playwright() as playwright:

@@ -14,15 +14,8 @@ from talks.demo import load_demo_data
 from talks.models import Candidacy
 from talks.statuses import Status
 from tests.browser.conftest import log_in, new_page, screenshot, wait_for_htmx
-from tests.groups import ensure_groups
 
 SCHEME = "uk-return-hubs-2025"
-
-
-@pytest.fixture(autouse=True)
-def groups(transactional_db):
-    """The live server's database is flushed between tests; put back the migration's groups."""
-    ensure_groups()
 
 
 @pytest.fixture

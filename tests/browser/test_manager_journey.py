@@ -1,31 +1,12 @@
 """A manager previews a briefing in place (htmx), then downloads it as PDF and as Word."""
 
 import io
-from importlib import import_module
 
-import pytest
 from docx import Document
 from pypdf import PdfReader
 
 from tests.browser.conftest import log_in, screenshot, wait_for_htmx
 from tests.talks.briefing_data import SECRET, make_scheme_data
-
-create_groups = import_module("talks.migrations.0002_groups").create_groups
-
-
-@pytest.fixture(autouse=True)
-def groups(transactional_db):
-    """The live server's database is flushed between tests; put back the migration's groups."""
-    from django.apps import apps
-
-    # The migration's function flips `models_module` on each app config while it creates the
-    # permissions; with the live registry, put the real values back afterwards.
-    saved = {config.label: config.models_module for config in apps.get_app_configs()}
-    try:
-        create_groups(apps, None)
-    finally:
-        for config in apps.get_app_configs():
-            config.models_module = saved[config.label]
 
 
 def _fill_date(page, name: str, day: int, month: int, year: int) -> None:
