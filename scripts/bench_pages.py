@@ -135,7 +135,7 @@ def measure_pdf_briefing(client: Client) -> str:
     for _ in range(4):
         started = time.perf_counter()
         response = client.get(path, query)
-        body = b"".join((response.streaming_content if response.streaming else [response.content]))
+        body = b"".join(response.streaming_content if response.streaming else [response.content])
         times.append(time.perf_counter() - started)
         status, size = response.status_code, len(body)
     return (
