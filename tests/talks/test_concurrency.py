@@ -18,7 +18,11 @@ from talks.services import StaleVersion, record_event
 from talks.statuses import Status
 from tests.factories import CandidacyFactory, add_event, details
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: restore the groups (a data migration) that an earlier flush removed.
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture(autouse=True)
