@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+from django_htmx.http import HttpResponseClientRedirect
 
 # Permission code -> (what it lets you do, the group that holds it).
 PERMISSIONS: dict[str, tuple[str, str]] = {
@@ -136,3 +138,22 @@ class ThrottledLoginView(LoginView):
     def form_valid(self, form) -> HttpResponse:
         clear_failures(self.request.POST.get("username", ""), client_ip(self.request))
         return super().form_valid(form)
+
+
+class HtmxLoginRedirectMiddleware:
+    """Send htmx requests that need a sign-in to the sign-in page as a whole page.
+
+    Without this, htmx would follow the redirect and swap the sign-in page into a fragment
+    (for example after the session expired while a form was open).
+    """
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.headers.get("HX-Request") == "true" and response.status_code == 302:
+            location = response.get("Location", "")
+            if location.startswith(resolve_url(settings.LOGIN_URL)):
+                return HttpResponseClientRedirect(location)
+        return response

@@ -7,12 +7,14 @@ can never make the server call out; the stylesheet is inline and the map is inli
 import io
 import logging
 import re
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from talks.briefings import Briefing, SchemeSection
 from talks.static_map import render_status_map, svg_to_png
+from talks.statuses import COLOURS
 
 # WeasyPrint logs each layout step at INFO; keep the server log for what matters.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -62,8 +64,39 @@ def render_pdf(briefing: Briefing) -> bytes:
         "talks/briefing_pdf.html",
         {"briefing": briefing, "sections": list(zip(briefing.schemes, maps, strict=True))},
     )
-    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_offline_fetcher())
-    return document.write_pdf()
+    fetcher = _offline_fetcher()
+    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
+    stylesheet = weasyprint.CSS(string=print_css(briefing.marking), url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[stylesheet])
+
+
+PRINT_CSS = Path(__file__).resolve().parent / "print" / "briefing.css"
+_FONT = 'Arial, "Liberation Sans", sans-serif'
+
+
+def print_css(marking: str) -> str:
+    """The print stylesheet plus what depends on the briefing: the marking on every page."""
+    mark = f'content: "{marking}"; font: bold 11pt {_FONT}; color: #0b0c0c;'
+    small = f"font: 9pt {_FONT}; color: #505a5f;"
+    page = f"""
+@page {{
+  size: A4;
+  margin: 22mm 18mm 22mm 18mm;
+  @top-center {{ {mark} }}
+  @bottom-center {{ {mark} }}
+  @bottom-right {{ content: "Page " counter(page) " of " counter(pages); {small} }}
+  @bottom-left {{ content: "HubTracker"; {small} }}
+}}
+"""
+    swatches = "".join(
+        f".swatch--{status} {{ background: {colour}; }}\n" for status, colour in COLOURS.items()
+    )
+    return (
+        PRINT_CSS.read_text(encoding="utf-8")
+        + page
+        + swatches
+        + ".swatch--none { background: #fff; }\n"
+    )
 
 
 # -- Word -----------------------------------------------------------------------------------
@@ -73,10 +106,13 @@ def _add_page_number(paragraph) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    run = paragraph.add_run()
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), "PAGE")
-    run._r.append(field)
+    run, text = OxmlElement("w:r"), OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
 
 
 def _marking_paragraphs(document, marking: str) -> None:
@@ -160,17 +196,22 @@ def _scheme_summary(document, section: SchemeSection, briefing: Briefing, png: b
     _event_paragraphs(document, section.window_events, with_country=True)
     if section.more_window_events:
         document.add_paragraph(f"… and {section.more_window_events} earlier events.")
-    document.add_heading("Map", level=2)
-    document.add_picture(io.BytesIO(png), width=Cm(16))
-    document.add_paragraph(map_caption(section, briefing), style="Caption")
+    if section.countries:
+        document.add_heading("Map", level=2)
+        document.add_picture(io.BytesIO(png), width=Cm(16))
+        document.add_paragraph(map_caption(section, briefing), style="Caption")
 
 
 def _scheme_detail(document, section: SchemeSection) -> None:
+    if not section.countries:
+        document.add_paragraph("No countries are recorded for this scheme.")
+        return
     document.add_heading("Shortlist", level=2)
     rows = [[c.name, c.status_label, c.since or "–"] for c in section.countries]
     _table(document, ["Country", "Status", "Since"], rows)
+    document.add_heading("By country", level=2)
     for country in section.countries:
-        document.add_heading(country.name, level=2)
+        document.add_heading(country.name, level=3)
         since = f" since {country.since}" if country.since else ""
         document.add_paragraph(f"Status: {country.status_label}{since}.")
         if not country.events:
@@ -203,7 +244,8 @@ def render_docx(briefing: Briefing) -> bytes:
     _marking_paragraphs(document, briefing.marking)
     _front_matter(document, briefing)
     for section, svg in zip(briefing.schemes, map_svgs(briefing), strict=True):
-        _scheme_summary(document, section, briefing, svg_to_png(svg, width=1600))
+        png = svg_to_png(svg, width=1600) if section.countries else b""
+        _scheme_summary(document, section, briefing, png)
         _scheme_detail(document, section)
     _sources(document, briefing)
     out = io.BytesIO()

@@ -4,6 +4,10 @@
     form.is_valid()                      # invalid fields are dropped, the valid ones still apply
     events = filtered_events(user=request.user, filters=form.filters())
 
+    # or, where the form itself is not needed (exports):
+    filters = EventLogFilters.from_query(request.GET)   # filters.errors: messages, if any
+    events = filtered_events(user=request.user, filters=filters)
+
 `filtered_events` returns a lazy queryset of the events the user may see (OFFICIAL-SENSITIVE
 only with `talks.view_sensitive`), filtered, searched and sorted, with everything a row shows
 already joined. Search uses PostgreSQL's full-text search (ranked, websearch syntax, served by the
@@ -70,6 +74,23 @@ class EventFilters:
     sort: str = ""
     order: str = "desc"
     current_only: bool = False
+    errors: tuple[str, ...] = ()
+
+    def as_log(self) -> dict[str, str | bool]:
+        """The filters that were applied, as plain JSON values (for the export log)."""
+        values: dict[str, str | bool] = {
+            "scheme": self.scheme.slug if self.scheme else "",
+            "country": self.country.slug if self.country else "",
+            "kind": self.kind,
+            "status": self.status,
+            "date_from": self.date_from.isoformat() if self.date_from else "",
+            "date_to": self.date_to.isoformat() if self.date_to else "",
+            "q": self.q,
+            "sort": self.sort,
+            "order": self.order,
+            "current_only": self.current_only,
+        }
+        return {key: value for key, value in values.items() if value}
 
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"]
@@ -162,10 +183,19 @@ class EventLogFilters(forms.Form):
             self.add_error("date_to", "The end date must be the same as or after the start date.")
         return data
 
+    @classmethod
+    def from_query(cls, query) -> EventFilters:
+        """Validate GET parameters in one step; the result carries any error messages."""
+        form = cls(query or None)
+        form.is_valid()
+        return form.filters()
+
     def filters(self) -> EventFilters:
-        """The valid part of what was asked for (call after is_valid())."""
+        """The valid part of what was asked for (call after is_valid()), with the errors."""
         data = getattr(self, "cleaned_data", {})
+        errors = tuple(message for messages in self.errors.values() for message in messages)
         return EventFilters(
+            errors=errors,
             scheme=data.get("scheme"),
             country=data.get("country"),
             kind=data.get("kind") or "",
@@ -220,16 +250,20 @@ def _search_fallback(events: QuerySet[TalkEvent], text: str) -> QuerySet[TalkEve
 
 
 def _ordering(filters: EventFilters, ranked: bool) -> list:
+    """ORDER BY for the filters. Plain ASC/DESC on the NOT NULL columns, so PostgreSQL can walk
+    the (occurred_on, id) index; only the country (NULL for scheme-wide events) says where NULLs
+    go: last, both ways."""
     descending = filters.order != "asc"
 
     def by(name: str):
-        field = F(name)
-        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+        return F(name).desc() if descending else F(name).asc()
 
     if filters.sort == "title":
         return [by("title"), by("occurred_on"), by("id")]
     if filters.sort == "country":
-        return [by("candidacy__country__name"), F("occurred_on").desc(), F("id").desc()]
+        country = F("candidacy__country__name")
+        first = country.desc(nulls_last=True) if descending else country.asc(nulls_last=True)
+        return [first, F("occurred_on").desc(), F("id").desc()]
     if filters.sort == "" and ranked:
         return [F("rank").desc(), F("occurred_on").desc(), F("id").desc()]
     return [by("occurred_on"), by("id")]

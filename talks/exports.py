@@ -22,7 +22,6 @@ from django.utils.text import slugify
 
 from talks.dates import date_label
 from talks.models import (
-    Candidacy,
     Classification,
     EventKind,
     ExportLog,
@@ -30,7 +29,7 @@ from talks.models import (
     Scheme,
     TalkEvent,
 )
-from talks.selectors import can_see_sensitive, candidacies_with_status_on
+from talks.selectors import ShortlistRow, can_see_sensitive
 from talks.statuses import label
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -59,35 +58,39 @@ def authorise_export(user) -> None:
 
 
 CANDIDACY_HEADER = (
-    "Scheme",
     "Country",
     "Country code",
     "Status",
-    "Status since",
+    "Since (as reported)",
+    "Since (date)",
+    "Last event",
+    "Last event (as reported)",
+    "Last event (date)",
+    "Scheme",
     "Status on",
-    "Last reviewed",
 )
 
 
-def candidacy_rows(*, user, scheme: Scheme, as_of: datetime.date) -> list[Row]:
-    """The shortlist of `scheme` on `as_of` by the status rule, as the user may see it."""
+def candidacy_rows(
+    *, user, scheme: Scheme, as_of: datetime.date, rows: list[ShortlistRow]
+) -> list[Row]:
+    """The dashboard table's rows (`talks.selectors.shortlist_rows`, already limited to what
+    the user may see and sorted as the page sorts them) as spreadsheet rows."""
     authorise_export(user)
-    candidacies = candidacies_with_status_on(
-        on=as_of,
-        include_sensitive=can_see_sensitive(user),
-        candidacies=Candidacy.objects.filter(scheme=scheme).select_related("country"),
-    ).order_by("country__name")
     return [
         (
+            row.country_name,
+            row.country_code,
+            row.status_label,
+            row.since_label,
+            row.since,
+            row.last_event_title,
+            row.last_event_label,
+            row.last_event_on,
             scheme.name,
-            c.country.name,
-            c.country.code,
-            label(c.rule_status) if c.rule_status else "No status recorded",
-            c.rule_since,
             as_of,
-            c.last_reviewed_on,
         )
-        for c in candidacies
+        for row in rows
     ]
 
 

@@ -16,7 +16,7 @@ from talks.models import (
     Source,
     TalkEvent,
 )
-from talks.selectors import can_see_sensitive
+from talks.selectors import can_see_sensitive, sources_visible_to
 from talks.services import EventDetails
 from talks.statuses import ALLOWED, Status, label, refusal_reason
 
@@ -69,6 +69,7 @@ class EventForm(forms.Form):
         self.user = user
         self.current_status = current_status or None
         self.with_status = with_status
+        self.fields["source"].queryset = sources_visible_to(user)
         if not with_status:
             del self.fields["new_status"]
         self.fields["title"].error_messages["required"] = "Enter a title."

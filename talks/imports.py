@@ -31,12 +31,12 @@ from talks.models import (
     Source,
     TalkEvent,
 )
-from talks.selectors import can_see_sensitive
+from talks.selectors import can_see_sensitive, refusal_for
 from talks.services import EventDetails, add_source, record_event
 from talks.statuses import Status, TransitionRefused
 
 MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 5000
+MAX_ROWS = 1000
 COLUMNS = [
     "country",
     "date",
@@ -398,7 +398,9 @@ def _apply_row(line: int, row: dict, *, scheme, lookups, user, seen: dict) -> Ro
     if not errors:
         try:
             _record(parsed, scheme=scheme, user=user)
-        except (ValidationError, TransitionRefused) as error:
+        except TransitionRefused as refused:
+            errors.append(refusal_for(user, parsed.candidacy, str(refused)))
+        except ValidationError as error:
             errors.extend(_messages(error))
     if errors:
         result.outcome, result.errors = ERROR, errors

@@ -3,11 +3,11 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from countries.models import MigrationRoute, RouteWaypoint
 from talks.dates import date_label
-from talks.models import AuditEntry, Candidacy, Classification, Scheme, TalkEvent
+from talks.models import AuditEntry, Candidacy, Classification, Scheme, Source, TalkEvent
 from talks.statuses import COLOURS, label
 
 # Candidacies with no status on a date: white with the outline every country has on the map.
@@ -388,3 +388,33 @@ def changes_since(*, candidacy: Candidacy, version: int | None, user) -> list[Ch
     """The writes on a candidacy after the version a user saw (what a stale form missed)."""
     entries = AuditEntry.objects.filter(candidacy=candidacy, version_after__gt=version or 0)
     return _changes(entries, user=user, candidacy=candidacy)
+
+
+HIDDEN_REFUSAL = (
+    "This status change is not allowed on that date, given the events recorded for this "
+    "country. Ask a cleared analyst to check it."
+)
+
+
+def refusal_for(user, candidacy: Candidacy | None, reason: str) -> str:
+    """A refused status move explained without leaking an OFFICIAL-SENSITIVE status.
+
+    The transition check reads every event; its reason names the status before the move, which
+    may come from an event an uncleared user must not learn about.
+    """
+    if candidacy is None or can_see_sensitive(user):
+        return reason
+    has_sensitive = candidacy.events.filter(
+        classification=Classification.OFFICIAL_SENSITIVE
+    ).exists()
+    return HIDDEN_REFUSAL if has_sensitive else reason
+
+
+def sources_visible_to(user) -> QuerySet:
+    """Sources a user may pick: for uncleared users, not those cited only by sensitive events."""
+    if can_see_sensitive(user):
+        return Source.objects.all()
+    cited = TalkEvent.objects.filter(source=OuterRef("pk"))
+    sensitive = cited.filter(classification=Classification.OFFICIAL_SENSITIVE)
+    official = cited.filter(classification=Classification.OFFICIAL)
+    return Source.objects.exclude(Exists(sensitive) & ~Exists(official))

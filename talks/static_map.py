@@ -24,6 +24,7 @@ LEGEND_ROW = 28
 # The Western Balkans and their neighbours: lon min, lat min, lon max, lat max.
 WESTERN_BALKANS = (13.0, 39.3, 24.6, 46.6)
 MIN_SPAN = 14.0
+MIN_STEP = 1.0  # in SVG units (the map is 800 wide); about a quarter of a millimetre on A4
 BACKGROUND_FILL = "#F3F2F1"
 BACKGROUND_STROKE = "#B1B4B6"
 SEA = "#FFFFFF"
@@ -126,6 +127,11 @@ class Projection:
         return round(x, 1), round(y, 1)
 
 
+def _far_enough(point: tuple[float, float], last: tuple[float, float]) -> bool:
+    """Drop points closer than MIN_STEP to the previous one: invisible detail, smaller files."""
+    return abs(point[0] - last[0]) + abs(point[1] - last[1]) >= MIN_STEP
+
+
 def _path(shape: Shape, projection: Projection) -> str:
     parts = []
     for poly in shape.polygons:
@@ -133,7 +139,7 @@ def _path(shape: Shape, projection: Projection) -> str:
             points: list[tuple[float, float]] = []
             for lon, lat in ring:
                 point = projection.point(lon, lat)
-                if not points or point != points[-1]:
+                if not points or _far_enough(point, points[-1]):
                     points.append(point)
             if len(points) >= 3:
                 parts.append("M" + "L".join(f"{x:g},{y:g}" for x, y in points) + "Z")

@@ -30,6 +30,7 @@ urlpatterns = [
         editing.event_new_scheme_wide,
         name="event_new_scheme_wide",
     ),
+    path("events/new/", editing.event_new_choose, name="event_new_choose"),
     path("events/<int:pk>/correct/", editing.event_correct, name="event_correct"),
     path("events/<int:pk>/retract/", editing.event_retract, name="event_retract"),
     path("schemes/<slug:scheme_slug>/import/", imports.event_import, name="event_import"),

@@ -53,7 +53,8 @@ def briefing_preview(request: HttpRequest) -> HttpResponse:
         briefing = _build(form, request)
         sections = list(zip(briefing.schemes, map_svgs(briefing), strict=True))
         context.update(briefing=briefing, sections=sections)
-    template = f"{PAGE}#briefing-builder" if request.htmx else PAGE
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = f"{PAGE}#briefing-builder" if partial else PAGE
     return render(request, template, context)
 
 
@@ -67,7 +68,13 @@ def briefing_download(request: HttpRequest, fmt: str) -> HttpResponse:
     renderer, content_type = RENDERERS[ExportFormat(fmt)]
     content = renderer(briefing)
     record = ExportRecord(ExportKind.BRIEFING, fmt, form.filters_for_log())
-    log_export(user=request.user, record=record, included_sensitive=briefing.include_sensitive)
+    countries = sum(len(section.countries) for section in briefing.schemes)
+    log_export(
+        user=request.user,
+        record=record,
+        included_sensitive=briefing.include_sensitive,
+        row_count=countries,
+    )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename(briefing, fmt)}"'
     return response

@@ -12,15 +12,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from hubtracker.auth import permission_required
 from talks.forms import EventForm, RetractForm, initial_from_event
 from talks.models import Candidacy, Scheme, TalkEvent
-from talks.selectors import can_see_sensitive, changes_since, status_on
+from talks.selectors import can_see_sensitive, changes_since, refusal_for, status_on
 from talks.services import (
     StaleVersion,
     add_source,
@@ -69,6 +69,14 @@ def _status_before(candidacy: Candidacy | None, event: TalkEvent | None, user) -
     ).status
 
 
+def _form_url(scheme: Scheme, candidacy: Candidacy | None, event: TalkEvent | None) -> str:
+    if event is not None:
+        return reverse("event_correct", args=[event.pk])
+    if candidacy is not None:
+        return reverse("event_new", args=[scheme.slug, candidacy.country.slug])
+    return reverse("event_new_scheme_wide", args=[scheme.slug])
+
+
 def _first_url(*candidates: tuple[str, list]) -> str:
     for name, args in candidates:
         try:
@@ -97,8 +105,6 @@ def _add_errors(form, error: Exception) -> None:
         for field, errors in error.message_dict.items():
             name = field if field in form.fields else f"source_{field}"
             form.add_error(name if name in form.fields else None, errors)
-    elif isinstance(error, TransitionRefused) and "new_status" in form.fields:
-        form.add_error("new_status", str(error))
     else:
         form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
 
@@ -174,7 +180,9 @@ def _event_form_page(request, *, scheme, candidacy, event=None) -> HttpResponse:
             candidacy = stale.candidacy
             kwargs["current_status"] = _seen_status(candidacy, user)
             form, conflict = _after_stale(EventForm, request, stale, **kwargs)
-        except (ValidationError, TransitionRefused) as error:
+        except TransitionRefused as refused:
+            form.add_error("new_status", refusal_for(user, candidacy, str(refused)))
+        except ValidationError as error:
             _add_errors(form, error)
         else:
             context = {"scheme": scheme, "candidacy": candidacy, "event": saved}
@@ -186,6 +194,7 @@ def _event_form_page(request, *, scheme, candidacy, event=None) -> HttpResponse:
         "candidacy": candidacy,
         "event": event,
         "conflict": conflict,
+        "form_url": _form_url(scheme, candidacy, event),
         "back_url": _back_url(request, scheme, candidacy),
         "next": request.POST.get("next") or request.GET.get("next", ""),
     }
@@ -207,6 +216,43 @@ def event_new(request: HttpRequest, scheme_slug: str, country_slug: str) -> Http
 def event_new_scheme_wide(request: HttpRequest, scheme_slug: str) -> HttpResponse:
     scheme = get_object_or_404(Scheme, slug=scheme_slug)
     return _event_form_page(request, scheme=scheme, candidacy=None)
+
+
+def event_targets() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Where an event can be recorded: each scheme as a whole, then each of its candidacies."""
+    groups: dict[int, tuple[str, list[tuple[str, str]]]] = {}
+    for scheme in Scheme.objects.order_by("-announced_on", "name"):
+        groups[scheme.pk] = (scheme.name, [(scheme.slug, f"{scheme.name}: the whole scheme")])
+    candidacies = Candidacy.objects.select_related("scheme", "country").order_by("country__name")
+    for candidacy in candidacies:
+        value = f"{candidacy.scheme.slug}/{candidacy.country.slug}"
+        groups[candidacy.scheme_id][1].append((value, candidacy.country.name))
+    return list(groups.values())
+
+
+@require_GET
+@permission_required("talks.record_event")
+@vary_on_headers("HX-Request")
+def event_new_choose(request: HttpRequest) -> HttpResponse:
+    """Pick where an event belongs (from the event log), then get its form."""
+    scheme_slug, _, country_slug = request.GET.get("where", "").partition("/")
+    scheme = Scheme.objects.filter(slug=scheme_slug).first() if scheme_slug else None
+    candidacy = None
+    if scheme is not None and country_slug:
+        candidacy = (
+            scheme.candidacies.select_related("country", "scheme")
+            .filter(country__slug=country_slug)
+            .first()
+        )
+    if scheme is None or (country_slug and candidacy is None):
+        context = {"targets": event_targets(), "where": request.GET.get("where", "")}
+        context["error"] = "Select where the event belongs." if "where" in request.GET else ""
+        return _render(request, "talks/event_choose.html", "event-choose", context)
+    if request.htmx:
+        return _event_form_page(request, scheme=scheme, candidacy=candidacy)
+    url = _form_url(scheme, candidacy, None)
+    wanted = request.GET.get("next", "")
+    return redirect(f"{url}?{urlencode({'next': wanted})}" if wanted else url)
 
 
 def _closed_event_page(request: HttpRequest, event: TalkEvent) -> HttpResponse:

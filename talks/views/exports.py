@@ -5,15 +5,13 @@ in memory at a time and a gunicorn worker thread is the only thing it occupies. 
 openpyxl's write-only mode into a spooled temporary file and then streamed back.
 """
 
-import datetime
-
-from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from talks.event_queries import EventLogFilters, filtered_events
 from talks.exports import (
     CANDIDACY_HEADER,
     EVENT_HEADER,
@@ -26,25 +24,19 @@ from talks.exports import (
     log_export,
     xlsx_file,
 )
+from talks.filters import resolve_filters
 from talks.models import ExportFormat, ExportKind, Scheme
-from talks.selectors import can_see_sensitive
+from talks.selectors import can_see_sensitive, shortlist_rows
+from talks.views.dashboard import sort_rows
 
+# Dashboard parameters that change the table's rows: the map falls back to a default for a bad
+# one, an export refuses instead (a file must never hold something other than what was asked).
+EXPORT_ERRORS = {
+    "scheme": "There is no such scheme. Go back to the map and choose one from the list.",
+    "date": "Enter the date as a real date, for example 2025-06-01.",
+    "sort": "Sort by one of the table's columns: country, status, since or last event.",
+}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class CandidacyExportForm(forms.Form):
-    scheme = forms.ModelChoiceField(
-        queryset=Scheme.objects.all(),
-        to_field_name="slug",
-        error_messages={"required": "Choose a scheme", "invalid_choice": "No such scheme"},
-    )
-    as_of = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-
-    def clean_as_of(self) -> datetime.date:
-        as_of = self.cleaned_data["as_of"] or timezone.localdate()
-        if as_of > timezone.localdate():
-            raise forms.ValidationError("The date must be today or in the past")
-        return as_of
 
 
 def _respond(*, request, record: ExportRecord, header, rows, name: str) -> HttpResponse:
@@ -70,29 +62,37 @@ def _bad_request(request: HttpRequest, errors: list[str]) -> HttpResponse:
 @require_GET
 @permission_required("talks.export_briefing", raise_exception=True)
 def export_candidacies(request: HttpRequest, fmt: str) -> HttpResponse:
-    form = CandidacyExportForm(request.GET)
-    if not form.is_valid():
-        return _bad_request(request, [e for errs in form.errors.values() for e in errs])
-    scheme, as_of = form.cleaned_data["scheme"], form.cleaned_data["as_of"]
-    rows = candidacy_rows(user=request.user, scheme=scheme, as_of=as_of)
-    filters = {"scheme": scheme.slug, "as_of": as_of.isoformat()}
+    """The dashboard's table: same query string (scheme, date, sort), same rows, same order."""
+    schemes = list(Scheme.objects.all())
+    filters = resolve_filters(request.GET, schemes=schemes, years=[], today=timezone.localdate())
+    errors = [EXPORT_ERRORS[field] for field, _ in filters.errors if field in EXPORT_ERRORS]
+    if filters.as_of > timezone.localdate():
+        errors.append("The date must be today or in the past.")
+    if errors or filters.scheme is None:
+        return _bad_request(request, errors or ["There is no scheme to export."])
+    scheme, as_of = filters.scheme, filters.as_of
+    shortlist = sort_rows(
+        shortlist_rows(scheme=scheme, as_of=as_of, user=request.user), filters.sort
+    )
+    rows = candidacy_rows(user=request.user, scheme=scheme, as_of=as_of, rows=shortlist)
+    record = ExportRecord(
+        ExportKind.CANDIDACIES, fmt, {"scheme": scheme.slug, "date": as_of.isoformat()}
+    )
     name = export_filename("candidacies", scheme.slug, f"as-of-{as_of:%Y-%m-%d}")
-    record = ExportRecord(ExportKind.CANDIDACIES, fmt, filters)
     return _respond(request=request, record=record, header=CANDIDACY_HEADER, rows=rows, name=name)
 
 
 @require_GET
 @permission_required("talks.export_briefing", raise_exception=True)
 def export_events(request: HttpRequest, fmt: str) -> HttpResponse:
-    from talks import event_queries
-
-    form = event_queries.EventLogFilters(request.GET or None)
-    if request.GET and not form.is_valid():
-        return _bad_request(request, [e for errs in form.errors.values() for e in errs])
-    filters = form.filters()
-    events = event_queries.filtered_events(user=request.user, filters=filters)
+    """The event log's rows, all pages: same form, same query, same order as the page."""
+    form = EventLogFilters(request.GET or None)
+    form.is_valid()
+    events = filtered_events(user=request.user, filters=form.filters())
     rows = event_rows(user=request.user, events=events)
-    logged = {key: value for key, value in request.GET.items() if key in form.fields}
-    record = ExportRecord(ExportKind.EVENTS, fmt, logged)
+    filters = {key: value for key, value in request.GET.items() if key != "page" and value}
+    if form.errors:
+        filters["ignored (invalid)"] = sorted(form.errors)
+    record = ExportRecord(ExportKind.EVENTS, fmt, filters)
     name = export_filename("events")
     return _respond(request=request, record=record, header=EVENT_HEADER, rows=rows, name=name)

@@ -4,6 +4,8 @@ A second analyst, holding the same form opened before that save, is refused with
 message, keeps what they typed, and can save once they have read what changed.
 """
 
+from urllib.parse import quote
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -12,12 +14,19 @@ from talks.demo import load_demo_data
 from talks.models import Candidacy
 from talks.statuses import Status
 from tests.browser.conftest import log_in, new_page, screenshot, wait_for_htmx
+from tests.groups import ensure_groups
 
 SCHEME = "uk-return-hubs-2025"
 
 
+@pytest.fixture(autouse=True)
+def groups(transactional_db):
+    """The live server's database is flushed between tests; put back the migration's groups."""
+    ensure_groups()
+
+
 @pytest.fixture
-def kosovo(transactional_db, cleared_analyst):
+def kosovo(cleared_analyst):
     load_demo_data(recorded_by=cleared_analyst)
     return Candidacy.objects.get(scheme__slug=SCHEME, country__slug="kosovo")
 
@@ -44,17 +53,19 @@ def fill_event(page, *, title: str, quote: str, status: str | None) -> None:
 def test_an_analyst_moves_kosovo_in_place_and_a_stale_form_gets_the_conflict(
     page, browser, live_server, blocked_requests, analyst, cleared_analyst, kosovo
 ):
-    history = reverse("candidacy_history", args=[SCHEME, "kosovo"])
     form_url = reverse("event_new", args=[SCHEME, "kosovo"])
+    dashboard = f"/?scheme={SCHEME}&country=kosovo"
 
     # A second analyst opens the full-page form first: it carries today's version.
     other = new_page(browser, live_server, blocked_requests)
     log_in(other, live_server, cleared_analyst, next_path=form_url)
     fill_event(other, title="Second analyst's note", quote="Words I typed carefully", status=None)
 
-    # The first analyst adds an event in place on the history page.
-    log_in(page, live_server, analyst, next_path=history)
-    expect(page.locator("#history-current-status")).to_have_text("Exploratory talks")
+    # The first analyst opens Kosovo's panel on the map and adds an event in place.
+    log_in(page, live_server, analyst, next_path=quote(dashboard, safe="/"))
+    kosovo_row = page.locator("#status-table tr[data-country=XKX]")
+    expect(kosovo_row).to_contain_text("Exploratory talks")
+    map_before = page.locator("#status-map-data").text_content()
     loads = count_loads(page)
     page.get_by_role("link", name="Add an event for Kosovo").click()
     expect(page.locator("#event-form form")).to_be_visible()
@@ -67,14 +78,42 @@ def test_an_analyst_moves_kosovo_in_place_and_a_stale_form_gets_the_conflict(
     page.locator("#event-form button[type=submit]").click()
     wait_for_htmx(page)
     expect(page.locator("#event-form")).to_contain_text("Kosovo is now Negotiating")
-    expect(page.locator("#history-current-status")).to_have_text("Negotiating")
-    expect(page.locator("#change-history")).to_contain_text("Formal talks open")
+    # The map, the counts and the table refresh without a reload.
+    expect(kosovo_row).to_contain_text("Negotiating")
+    expect(page.locator("#country-panel")).to_contain_text("Negotiating")
+    map_after = page.locator("#status-map-data").text_content()
+    assert map_after != map_before
+    assert "Negotiating" in map_after
+    expect(page.locator(".app-counts")).to_contain_text("Negotiating")
+    screenshot(page, "dashboard-after-event")
     assert loads == [], "the page reloaded"
-    assert page.url.endswith(history)
     kosovo.refresh_from_db()
     assert kosovo.status == Status.NEGOTIATING
 
+    # On Kosovo's page, an event added in place appears in the timeline, and a retraction
+    # made from the timeline shows there, both without a reload.
+    page.goto(f"{live_server.url}/countries/kosovo/")
+    loads = count_loads(page)
+    timeline = page.locator("#country-timeline")
+    expect(timeline).to_contain_text("Formal talks open")
+    page.get_by_role("link", name="Add event for Kosovo in UK return hubs (2025)").click()
+    fill_event(page, title="Follow-up meeting in Pristina", quote="", status=None)
+    page.locator("#event-form button[type=submit]").click()
+    wait_for_htmx(page)
+    expect(timeline).to_contain_text("Follow-up meeting in Pristina")
+    entry = timeline.locator("li", has_text="Follow-up meeting in Pristina")
+    entry.get_by_role("link", name="Retract").click()
+    page.locator("#retract-form textarea").fill("Duplicate of an earlier report")
+    page.locator("#retract-form button[type=submit]").click()
+    wait_for_htmx(page)
+    retracted = timeline.locator("li", has_text="Follow-up meeting in Pristina")
+    expect(retracted).to_contain_text("Retracted")
+    expect(retracted).to_contain_text("Duplicate of an earlier report")
+    assert loads == [], "the page reloaded"
+    screenshot(page, "country-timeline-after-retraction")
+
     # The stale form is refused: conflict message, the typed text kept, the new version carried.
+    kosovo.refresh_from_db()
     other.locator("#event-form button[type=submit]").click()
     wait_for_htmx(other)
     conflict = other.locator("#conflict")

@@ -3,21 +3,45 @@
 Every request that leaves the app's origin fails the test (see conftest.py).
 """
 
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps as django_apps
+from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from talks.demo import load_demo_data
 from talks.statuses import COLOURS, Status
 from tests.browser.conftest import log_in, screenshot, wait_for_htmx
 
+create_groups = import_module("talks.migrations.0002_groups").create_groups
+
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 UK = "uk-return-hubs-2025"
 PLOT = "#status-map-plot"
 AXE = Path(__file__).resolve().parents[2] / "static/vendor/axe-core-4.11.1/axe.min.js"
+
+
+@pytest.fixture(autouse=True)
+def no_sign_in_lockouts():
+    """Failed sign-ins in other tests (same username, same IP) must not lock these users out."""
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def groups(transactional_db):
+    """Put back the migration's groups: after a Playwright test the connection the next test
+    gets may lack the serialized copy that serialized_rollback restores from."""
+    configs = list(django_apps.get_app_configs())
+    modules = [config.models_module for config in configs]
+    try:
+        create_groups(django_apps, None)
+    finally:  # the migration function clears models_module; the real registry needs it back
+        for config, module in zip(configs, modules, strict=True):
+            config.models_module = module
 
 
 @pytest.fixture

@@ -18,7 +18,14 @@ def groups(transactional_db):
     """The live server's database is flushed between tests; put back the migration's groups."""
     from django.apps import apps
 
-    create_groups(apps, None)
+    # The migration's function flips `models_module` on each app config while it creates the
+    # permissions; with the live registry, put the real values back afterwards.
+    saved = {config.label: config.models_module for config in apps.get_app_configs()}
+    try:
+        create_groups(apps, None)
+    finally:
+        for config in apps.get_app_configs():
+            config.models_module = saved[config.label]
 
 
 def _fill_date(page, name: str, day: int, month: int, year: int) -> None:
@@ -29,6 +36,8 @@ def _fill_date(page, name: str, day: int, month: int, year: int) -> None:
 
 def test_manager_previews_and_downloads_a_briefing(page, live_server, manager):
     make_scheme_data()
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     log_in(page, live_server, manager, next_path="/briefings/")
     page.goto(f"{live_server.url}/briefings/")
     _fill_date(page, "as_of", 31, 12, 2025)
@@ -41,6 +50,7 @@ def test_manager_previews_and_downloads_a_briefing(page, live_server, manager):
     assert page.locator("#country-XKX").count() == 1
     assert SECRET not in preview.inner_text()
     screenshot(page, "briefing-preview")
+    assert not [m for m in console if "Content Security Policy" in m], console
 
     with page.expect_download() as pdf_download:
         page.click("text=Download PDF")

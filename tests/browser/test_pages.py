@@ -1,5 +1,6 @@
 """A viewer browses the country pages and searches the event log, in Chromium."""
 
+import importlib
 import re
 
 import pytest
@@ -8,9 +9,37 @@ from playwright.sync_api import expect
 from talks.demo import load_demo_data
 from tests.browser.conftest import log_in, screenshot, wait_for_htmx
 
-# The live server reads committed data; serialized_rollback restores the groups that the data
-# migration created after each test's flush.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The live server reads committed data, so these tests flush the database after each test.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def groups(transactional_db):
+    """Put back the groups that migration talks/0002 creates, which the flush removed.
+
+    serialized_rollback cannot do it here: Playwright's sync API runs an event loop in this
+    thread, so Django's `connections` (an asgiref Local) hands out a per-context connection that
+    lacks the serialized test data, and the restore silently does nothing. The flush re-creates
+    content types and permissions (post_migrate), so only the groups need building.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("talks.migrations.0002_groups")
+    for name, codes in migration.GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for code in codes:
+            app_label, codename = code.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+
+
+@pytest.fixture(autouse=True)
+def no_sign_in_lockout():
+    """Failed sign-ins are counted in the cache, which outlives each test: start clean."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

@@ -139,3 +139,19 @@ def test_the_permission_decorator_refuses_with_the_message(viewer):
     request.user = viewer
     with pytest.raises(PermissionDenied, match="talks.import_events"):
         view(request)
+
+
+def test_an_htmx_request_without_a_session_is_sent_to_the_sign_in_page_as_a_whole(client):
+    response = client.get("/events/1/correct/", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(reverse("login"))
+
+
+def test_the_sign_in_page_offers_no_open_redirect(client, viewer):
+    response = client.post(
+        reverse("login"),
+        {"username": "viewer", "password": PASSWORD, "next": "https://evil.example/"},
+        REMOTE_ADDR="10.0.0.9",
+    )
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]

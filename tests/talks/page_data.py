@@ -14,9 +14,6 @@ HX = {"HX-Request": "true"}
 MAX_QUERIES = 16
 
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def load_demo(cleared_analyst):
     """Load the demo data set recorded by a cleared analyst; return that analyst.
 

@@ -15,7 +15,7 @@ from talks.briefings import BriefingRequest, build_briefing
 from talks.models import ExportLog
 from talks.static_map import MapCountry, render_status_map, svg_to_png
 from talks.statuses import COLOURS, Status
-from tests.factories import CandidacyFactory, CountryFactory, add_event
+from tests.factories import CandidacyFactory, CountryFactory, SchemeFactory, add_event
 from tests.talks.briefing_data import AS_OF, SECRET, SINCE, BriefingData, make_scheme_data
 
 COUNTRIES = ["Kosovo", "Serbia", "Montenegro"]
@@ -334,3 +334,30 @@ def test_export_log_lists_exports_for_managers_page_by_page(client, manager, sch
     assert first.count("Events (CSV)") == 50 and "Page 1 of 2" in first
     second = client.get(reverse("export_log"), {"page": 2}).content.decode()
     assert second.count("Events (CSV)") == 10
+
+
+def test_briefing_of_several_schemes_one_without_countries(scheme_data, manager):
+    empty = SchemeFactory(name="EU return-hubs working group", slug="eu-working-group")
+    request = BriefingRequest(schemes=[scheme_data.scheme, empty], as_of=AS_OF, changes_since=SINCE)
+    briefing = build_briefing(request=request, user=manager, now=timezone.localtime())
+    assert [len(s.countries) for s in briefing.schemes] == [3, 0]
+    text = _pdf_text(render_pdf(briefing))
+    assert "EU return-hubs working group" in text and "No countries are recorded" in text
+    document = Document(io.BytesIO(render_docx(briefing)))
+    assert len(document.inline_shapes) == 1 and len(document.tables) == 1
+    assert "No countries are recorded for this scheme." in _docx_text(document)
+
+
+@pytest.mark.parametrize("extra_countries", [0, 10])
+def test_preview_page_query_count_does_not_grow_with_the_data(
+    client, cleared_manager, scheme_data, django_assert_max_num_queries, extra_countries
+):
+    recorder = scheme_data.kosovo.events.first().recorded_by
+    for _ in range(extra_countries):
+        candidacy = CandidacyFactory(scheme=scheme_data.scheme, country=CountryFactory())
+        add_event(candidacy, recorder, occurred_on=datetime.date(2025, 10, 2))
+    client.force_login(cleared_manager)
+    query = _query(scheme_data.scheme, sensitive=True)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("briefing_preview"), query, headers={"HX-Request": "true"})
+    assert response.status_code == 200

@@ -17,8 +17,8 @@ from talks.models import AuditEntry, Candidacy, TalkEvent
 from talks.services import StaleVersion, record_event
 from talks.statuses import Status
 from tests.factories import CandidacyFactory, add_event, details
+from tests.groups import ensure_groups
 
-# serialized_rollback: restore the groups (a data migration) that an earlier flush removed.
 pytestmark = [
     pytest.mark.postgres_only,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -28,6 +28,12 @@ pytestmark = [
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def groups(transactional_db):
+    """An earlier transactional test may have flushed the migration's groups."""
+    ensure_groups()
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,6 @@ from talks.services import correct_event, retract_event
 from talks.statuses import DEFINITIONS, Status
 from tests.factories import CandidacyFactory, add_event, details
 from tests.talks.page_data import (
-    FAST_HASHERS,
     HX,
     MAX_QUERIES,
     SENSITIVE_TITLE,
@@ -20,11 +19,6 @@ from tests.talks.page_data import (
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("country_list")
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture

@@ -104,6 +104,7 @@ def test_full_page_shows_map_counts_table_legend_and_events(client, viewer, sche
     assert "Countries by status" in page
     assert "Informal contacts between the governments are confirmed." in page  # legend
     assert 'hx-trigger="events-changed from:body"' in page
+    assert "{#" not in page and "{%" not in page  # no template syntax leaks as text
 
 
 def test_htmx_request_gets_the_results_region_and_the_forms_state_out_of_band(

@@ -415,3 +415,96 @@ def test_html_typed_into_every_text_field_comes_back_escaped(client, analyst, ko
         body = client.get(url).content.decode()
         assert "<script>alert" not in body, url
         assert XSS_ESCAPED in body, url
+
+
+def test_after_a_save_only_a_local_next_address_is_followed(client, analyst, kosovo):
+    client.force_login(analyst)
+    local = client.post(new_url(kosovo), dict(form_data(kosovo), next="/events/?q=kurti"))
+    assert local["Location"] == "/events/?q=kurti"
+    kosovo.refresh_from_db()
+    data = form_data(kosovo, title="Second", new_status="", next="https://evil.example/")
+    response = client.post(new_url(kosovo), data)
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
+
+
+def test_a_refusal_caused_by_a_sensitive_event_does_not_reveal_it(
+    client, analyst, cleared_analyst, kosovo
+):
+    add_event(
+        kosovo,
+        cleared_analyst,
+        occurred_on=datetime.date(2025, 6, 1),
+        title="Secret talks",
+        new_status=Status.NEGOTIATING,
+        classification="official_sensitive",
+    )
+    kosovo.refresh_from_db()
+    client.force_login(analyst)
+    # Open -> Shortlisted is allowed from what the analyst can see; Negotiating -> Shortlisted
+    # (the real status on that date) is not.
+    data = form_data(kosovo, day="1", month="7", new_status=Status.SHORTLISTED)
+    response = client.post(new_url(kosovo), data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Ask a cleared analyst" in body
+    assert "Negotiating cannot move" not in body
+    from talks.imports import run_import
+
+    text = "country,date,kind,title,new_status\nKosovo,2025-07-01,statement,T,shortlisted\n"
+    report = run_import(scheme=kosovo.scheme, text=text, by=analyst, commit=False)
+    assert "Negotiating" not in " ".join(report.error_rows[0].errors)
+    assert "Ask a cleared analyst" in " ".join(report.error_rows[0].errors)
+
+
+def test_sources_cited_only_by_sensitive_events_are_not_offered_to_uncleared_users(
+    client, analyst, cleared_analyst, kosovo
+):
+    secret_source = SourceFactory(outlet="Secret cable", title="Talks with Skopje")
+    add_event(
+        kosovo,
+        cleared_analyst,
+        title="S",
+        source=secret_source,
+        classification="official_sensitive",
+    )
+    kosovo.refresh_from_db()
+    client.force_login(analyst)
+    assert "Secret cable" not in client.get(new_url(kosovo)).content.decode()
+    response = client.post(new_url(kosovo), form_data(kosovo, source=secret_source))
+    assert "source" in response.context["form"].errors
+    client.force_login(cleared_analyst)
+    assert "Secret cable" in client.get(new_url(kosovo)).content.decode()
+
+
+def test_a_correction_with_htmx_answers_with_the_fragment_and_the_trigger(client, analyst, kosovo):
+    original = kosovo.events.get()
+    client.force_login(analyst)
+    url = reverse("event_correct", args=[original.pk])
+    fragment = client.get(url, headers=HTMX).content.decode()
+    assert "<html" not in fragment and "Correct this event" in fragment
+    data = form_data(kosovo, title="Corrected in place", new_status=Status.OPEN)
+    response = client.post(url, data, headers=HTMX)
+    assert response.status_code == 200
+    assert "events-changed" in response["HX-Trigger"]
+    assert "Correction recorded: Corrected in place" in response.content.decode()
+
+
+def test_a_scheme_wide_event_can_be_corrected_and_retracted(client, analyst, kosovo):
+    client.force_login(analyst)
+    url = reverse("event_new_scheme_wide", args=[kosovo.scheme.slug])
+    client.post(url, form_data(kosovo, title="Summit", new_status="", version=""))
+    summit = TalkEvent.objects.get(title="Summit")
+    corrected = client.post(
+        reverse("event_correct", args=[summit.pk]),
+        form_data(kosovo, title="Summit (corrected date)", new_status="", version=""),
+    )
+    assert corrected.status_code == 302
+    correction = TalkEvent.objects.get(title="Summit (corrected date)")
+    assert correction.candidacy is None
+    retracted = client.post(
+        reverse("event_retract", args=[correction.pk]), {"reason": "Never happened"}
+    )
+    assert retracted.status_code == 302
+    correction.refresh_from_db()
+    assert correction.is_retracted

@@ -9,7 +9,6 @@ from talks.models import Classification, EventKind, TalkEvent
 from talks.statuses import Status
 from tests.factories import CandidacyFactory, SourceFactory, add_event
 from tests.talks.page_data import (
-    FAST_HASHERS,
     HX,
     MAX_QUERIES,
     SENSITIVE_TITLE,
@@ -20,11 +19,6 @@ from tests.talks.page_data import (
 
 pytestmark = pytest.mark.django_db
 URL = reverse("event_log")
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture
@@ -292,6 +286,28 @@ def test_form_filters_are_empty_without_parameters():
     form = EventLogFilters(None)
     assert not form.is_valid()
     assert form.filters() == EventFilters()
+
+
+def test_from_query_validates_in_one_step_for_exports(demo):
+    filters = EventLogFilters.from_query(
+        {"country": "kosovo", "date_from": "2025-01-01", "kind": "rumour", "q": "talks"}
+    )
+    assert filters.country.slug == "kosovo"
+    assert filters.errors == ("Choose a kind of event from the list.",)
+    assert filters.as_log() == {
+        "country": "kosovo",
+        "date_from": "2025-01-01",
+        "q": "talks",
+        "order": "desc",
+    }
+    assert EventLogFilters.from_query({}) == EventFilters()
+
+
+def test_managers_get_download_links_for_exactly_these_events(client, demo, manager, viewer):
+    text = log(client, manager, country="kosovo", kind="", page="1").text
+    assert 'href="/exports/events.csv?country=kosovo"' in text
+    assert 'href="/exports/events.xlsx?country=kosovo"' in text
+    assert "/exports/events.csv" not in log(client, viewer, country="kosovo").text
 
 
 def test_repeated_and_unknown_parameters_are_harmless(client, demo, viewer):

@@ -103,7 +103,7 @@ def test_export_filename_is_safe_and_dated():
 
 
 def _candidacies(client, fmt="csv", **query):
-    params = {"scheme": "uk-return-hubs-2025", "as_of": "2025-12-31"} | query
+    params = {"scheme": "uk-return-hubs-2025", "date": "2025-12-31"} | query
     return client.get(reverse("export_candidacies", args=[fmt]), params)
 
 
@@ -117,8 +117,8 @@ def test_candidacy_csv_has_the_shortlist_by_the_status_rule(client, manager, sch
         in (response["Content-Disposition"])
     )
     rows = _csv_rows(response)
-    assert rows[0][:5] == ["Scheme", "Country", "Country code", "Status", "Status since"]
-    assert [(r[1], r[3]) for r in rows[1:]] == [
+    assert rows[0][:3] == ["Country", "Country code", "Status"]
+    assert [(r[0], r[2]) for r in rows[1:]] == [
         ("Kosovo", "Exploratory talks"),
         ("Montenegro", "Open to talks"),
         ("Serbia", "Shortlisted"),
@@ -129,19 +129,19 @@ def test_candidacy_export_hides_a_sensitive_status_from_a_user_without_clearance
     client, manager, cleared_manager, scheme_data
 ):
     client.force_login(manager)
-    serbia = [r for r in _csv_rows(_candidacies(client)) if r[1] == "Serbia"]
-    assert serbia[0][3] == "Shortlisted"
+    serbia = [r for r in _csv_rows(_candidacies(client)) if r[0] == "Serbia"]
+    assert serbia[0][2] == "Shortlisted"
     client.force_login(cleared_manager)
-    serbia = [r for r in _csv_rows(_candidacies(client)) if r[1] == "Serbia"]
-    assert serbia[0][3] == "Negotiating"
+    serbia = [r for r in _csv_rows(_candidacies(client)) if r[0] == "Serbia"]
+    assert serbia[0][2] == "Negotiating"
 
 
 def test_candidacy_xlsx_opens_with_accents_and_dates(client, manager, scheme_data):
     client.force_login(manager)
-    response = _candidacies(client, "xlsx", as_of="2025-06-01")
+    response = _candidacies(client, "xlsx", date="2025-06-01")
     rows = _xlsx_rows(b"".join(response.streaming_content))
-    assert rows[0][0] == "Scheme"
-    assert ("Kosovo", "Open to talks") == rows[1][1:4:2]
+    assert rows[0][0] == "Country"
+    assert rows[1][:4] == ("Kosovo", "XKX", "Open to talks", "16 May 2025")
     assert rows[1][4].date() == datetime.date(2025, 5, 16)
     assert ExportLog.objects.get().row_count == 3
 
@@ -162,16 +162,16 @@ def test_streamed_csv_export_is_logged_with_its_row_count(client, manager, schem
     _csv_rows(response)
     log.refresh_from_db()
     assert log.row_count == 3
-    assert log.filters == {"scheme": "uk-return-hubs-2025", "as_of": "2025-12-31"}
+    assert log.filters == {"scheme": "uk-return-hubs-2025", "date": "2025-12-31"}
 
 
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"scheme": "nope"}, "No such scheme"),
-        ({"scheme": ""}, "Choose a scheme"),
-        ({"as_of": "31/12/2025"}, "Enter a valid date"),
-        ({"as_of": "2999-01-01"}, "today or in the past"),
+        ({"scheme": "nope"}, "There is no such scheme"),
+        ({"date": "31/12/2025"}, "Enter the date as a real date"),
+        ({"date": "2999-01-01"}, "today or in the past"),
+        ({"sort": "password"}, "Sort by one of the table"),
     ],
 )
 def test_bad_export_filters_get_a_clear_error(client, manager, scheme_data, query, message):
@@ -195,3 +195,105 @@ def test_exports_refuse_viewers_and_analysts(client, request, scheme_data, fmt, 
 def test_exports_send_anonymous_users_to_log_in(client, db, name):
     response = client.get(reverse(name, args=["csv"]))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+# -- Exports built from the pages' own queries ------------------------------------------------
+
+
+def _event_ids(response) -> list[int]:
+    return [int(row[0]) for row in _csv_rows(response)[1:]]
+
+
+def _page_ids(response) -> list[int]:
+    return [event.pk for event in response.context["page_obj"].object_list]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"scheme": "uk-return-hubs-2025", "country": "kosovo"},
+        {"q": "Kosovo", "sort": "title", "order": "asc"},
+        {"status": "open", "date_from": "2025-05-01", "date_to": "2025-12-31"},
+        {"kind": "statement", "date_from": "not a date"},
+    ],
+)
+def test_event_export_has_exactly_the_rows_the_event_log_shows(client, manager, scheme_data, query):
+    client.force_login(manager)
+    page = client.get(reverse("event_log"), query)
+    export = client.get(reverse("export_events", args=["csv"]), query)
+    assert _event_ids(export) == _page_ids(page)
+    assert len(_page_ids(page)) == page.context["page_obj"].paginator.count
+
+
+def test_event_export_holds_every_page_in_the_page_order(client, manager, scheme_data):
+    recorder = scheme_data.kosovo.events.first().recorded_by
+    for day in range(1, 29):
+        add_event(scheme_data.kosovo, recorder, occurred_on=datetime.date(2025, 2, day))
+    client.force_login(manager)
+    page = client.get(reverse("event_log"), {"page": 2})
+    paginator = page.context["page_obj"].paginator
+    assert paginator.num_pages > 1
+    ids = _event_ids(client.get(reverse("export_events", args=["csv"]), {"page": 2}))
+    assert len(ids) == paginator.count
+    assert ids[page.context["page_obj"].start_index() - 1] == _page_ids(page)[0]
+
+
+def test_event_export_through_the_view_keeps_sensitive_rows_from_uncleared_users(
+    client, manager, cleared_manager, scheme_data
+):
+    client.force_login(manager)
+    assert (
+        SECRET
+        not in b"".join(
+            client.get(reverse("export_events", args=["csv"])).streaming_content
+        ).decode()
+    )
+    client.force_login(cleared_manager)
+    rows = _xlsx_rows(
+        b"".join(client.get(reverse("export_events", args=["xlsx"])).streaming_content)
+    )
+    assert SECRET in [row[6] for row in rows]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_event_export_view_neutralises_formulas(client, manager, scheme_data, fmt):
+    add_event(scheme_data.kosovo, scheme_data.kosovo.events.first().recorded_by, title=HYPERLINK)
+    client.force_login(manager)
+    response = client.get(reverse("export_events", args=[fmt]), {"q": "HYPERLINK"})
+    content = b"".join(response.streaming_content)
+    rows = _xlsx_rows(content) if fmt == "xlsx" else _csv_rows_from(content)
+    titles = [row[6] for row in rows[1:]]
+    assert titles == ["'" + HYPERLINK]
+    log = ExportLog.objects.get()
+    assert (log.kind, log.format, log.filters) == ("events", fmt, {"q": "HYPERLINK"})
+
+
+def _csv_rows_from(raw: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_event_log_offers_export_links_with_its_filters_to_managers_only(
+    client, manager, viewer, scheme_data
+):
+    query = {"scheme": "uk-return-hubs-2025", "q": "Kosovo", "page": "1"}
+    client.force_login(manager)
+    html = client.get(reverse("event_log"), query).content.decode()
+    assert '/exports/events.csv?scheme=uk-return-hubs-2025&amp;q=Kosovo"' in html
+    assert '/exports/events.xlsx?scheme=uk-return-hubs-2025&amp;q=Kosovo"' in html
+    client.force_login(viewer)
+    assert "/exports/events" not in client.get(reverse("event_log"), query).content.decode()
+
+
+def test_dashboard_offers_the_table_export_with_its_scheme_date_and_sort(
+    client, manager, viewer, scheme_data
+):
+    query = {"scheme": "uk-return-hubs-2025", "date": "2025-12-31", "sort": "-status"}
+    client.force_login(manager)
+    page = client.get(reverse("dashboard"), query)
+    html = page.content.decode()
+    assert "/exports/candidacies.csv?scheme=uk-return-hubs-2025&amp;date=2025-12-31" in html
+    export = client.get(reverse("export_candidacies", args=["csv"]), query)
+    assert [r[0] for r in _csv_rows(export)[1:]] == [r.country_name for r in page.context["rows"]]
+    client.force_login(viewer)
+    assert "/exports/candidacies" not in client.get(reverse("dashboard"), query).content.decode()

@@ -221,3 +221,14 @@ def test_html_in_a_file_comes_back_escaped_in_the_preview(client, analyst, kosov
     body = upload(client, kosovo.scheme, text).content.decode()
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_too_many_rows_are_refused_before_any_is_checked(analyst, kosovo):
+    from talks.imports import MAX_ROWS
+
+    text = HEADER + "".join(f"Kosovo,2025-06-01,meeting,M{i},,,,\n" for i in range(MAX_ROWS + 1))
+    report = run_import(scheme=kosovo.scheme, text=text, by=analyst, commit=False)
+    assert report.file_errors == [
+        f"The file has {MAX_ROWS + 1} rows: at most {MAX_ROWS} at a time."
+    ]
+    assert report.rows == []

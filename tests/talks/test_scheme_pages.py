@@ -5,7 +5,6 @@ from talks.models import Classification, Scheme
 from talks.statuses import Status
 from tests.factories import CandidacyFactory, add_event
 from tests.talks.page_data import (
-    FAST_HASHERS,
     HX,
     MAX_QUERIES,
     load_demo,
@@ -17,11 +16,6 @@ pytestmark = pytest.mark.django_db
 LIST = reverse("scheme_list")
 UK = reverse("scheme_detail", args=["uk-return-hubs-2025"])
 EU = reverse("scheme_detail", args=["eu-return-hubs-working-group"])
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture
