@@ -47,6 +47,11 @@ PAGE_TYPES = [
             "page",
         ),
     ),
+    PageType("event_new", ("uk-return-hubs-2025", "serbia"), role="analyst"),
+    PageType("event_new_scheme_wide", ("uk-return-hubs-2025",), role="analyst"),
+    PageType("event_import", ("uk-return-hubs-2025",), role="analyst"),
+    PageType("candidacy_history", ("uk-return-hubs-2025", "serbia"), role="analyst"),
+    PageType("export_log", role="manager", query_params=("page",)),
     PageType(
         "briefings",
         role="manager",

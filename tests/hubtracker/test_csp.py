@@ -14,6 +14,8 @@ TEMPLATES = sorted(
     for folder in [ROOT / "templates", *ROOT.glob("*/templates")]
     for path in folder.rglob("*.html")
     if ".venv" not in path.parts
+    # Rendered by WeasyPrint into a PDF, never served to a browser: no CSP applies.
+    and not path.name.endswith("_pdf.html")
 )
 
 
