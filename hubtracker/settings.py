@@ -155,7 +155,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # served by WhiteNoise from STATIC_ROOT with a ten-year "immutable" cache lifetime. "plain" serves
 # the files from static/ as they are (no collectstatic needed): the default with DEBUG on, and what
 # the test suite uses (tests/environment.py sets STATICFILES_MODE=plain so tests never depend on a
-# collectstatic run). Decision record: docs/decisions/0003-production-static-files.md.
+# collectstatic run). Decision record: docs/decisions/0005-production-static-files.md.
 STATICFILES_MODE = os.environ.get("STATICFILES_MODE") or ("plain" if DEBUG else "manifest")
 if STATICFILES_MODE not in {"plain", "manifest"}:
     raise ImproperlyConfigured(
@@ -211,7 +211,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # empty element is allowed; the hash below is sha256 of the empty string, so it allows no style
 # content at all. (Plotly's colour bar also sets an empty style attribute, which is refused
 # harmlessly.) htmx's own indicator <style> is switched off in base.html (htmx-config) and its
-# rules live in hubtracker.css. Decision record: docs/decisions/0004-content-security-policy.md.
+# rules live in hubtracker.css. Decision record: docs/decisions/0006-content-security-policy.md.
 EMPTY_STYLE_SHA256 = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
