@@ -26,11 +26,6 @@ pytestmark = [
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def groups(transactional_db):
     """An earlier transactional test may have flushed the migration's groups."""
     ensure_groups()

@@ -13,11 +13,6 @@ pytestmark = pytest.mark.django_db
 HEADER = "country,date,kind,title,new_status,classification,source_outlet,source_reliability\n"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def kosovo(cleared_analyst):
     candidacy = CandidacyFactory(

@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 CSV = "country,date,kind,title\nKosovo,2025-06-01,meeting,Matrix meeting\n"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def kosovo(cleared_analyst):
     candidacy = CandidacyFactory(
