@@ -4,10 +4,6 @@
     form.is_valid()                      # invalid fields are dropped, the valid ones still apply
     events = filtered_events(user=request.user, filters=form.filters())
 
-    # or, where the form itself is not needed (exports):
-    filters = EventLogFilters.from_query(request.GET)   # filters.errors: messages, if any
-    events = filtered_events(user=request.user, filters=filters)
-
 `filtered_events` returns a lazy queryset of the events the user may see (OFFICIAL-SENSITIVE
 only with `talks.view_sensitive`), filtered, searched and sorted, with everything a row shows
 already joined. Search uses PostgreSQL's full-text search (ranked, websearch syntax, served by the
@@ -75,22 +71,6 @@ class EventFilters:
     order: str = "desc"
     current_only: bool = False
     errors: tuple[str, ...] = ()
-
-    def as_log(self) -> dict[str, str | bool]:
-        """The filters that were applied, as plain JSON values (for the export log)."""
-        values: dict[str, str | bool] = {
-            "scheme": self.scheme.slug if self.scheme else "",
-            "country": self.country.slug if self.country else "",
-            "kind": self.kind,
-            "status": self.status,
-            "date_from": self.date_from.isoformat() if self.date_from else "",
-            "date_to": self.date_to.isoformat() if self.date_to else "",
-            "q": self.q,
-            "sort": self.sort,
-            "order": self.order,
-            "current_only": self.current_only,
-        }
-        return {key: value for key, value in values.items() if value}
 
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"]
@@ -182,13 +162,6 @@ class EventLogFilters(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", "The end date must be the same as or after the start date.")
         return data
-
-    @classmethod
-    def from_query(cls, query) -> EventFilters:
-        """Validate GET parameters in one step; the result carries any error messages."""
-        form = cls(query or None)
-        form.is_valid()
-        return form.filters()
 
     def filters(self) -> EventFilters:
         """The valid part of what was asked for (call after is_valid()), with the errors."""

@@ -58,8 +58,8 @@ def pytest_runtest_setup(item):
 
         if connection.vendor != "postgresql":
             pytest.skip(
-                "needs PostgreSQL (row locks, concurrent transactions): run with "
-                "DATABASE_URL=postgres://... (scripts/test does)"
+                "needs PostgreSQL (row locks, threads or full-text search); scripts/test runs it "
+                "in its PostgreSQL pass"
             )
 
 

@@ -288,21 +288,6 @@ def test_form_filters_are_empty_without_parameters():
     assert form.filters() == EventFilters()
 
 
-def test_from_query_validates_in_one_step_for_exports(demo):
-    filters = EventLogFilters.from_query(
-        {"country": "kosovo", "date_from": "2025-01-01", "kind": "rumour", "q": "talks"}
-    )
-    assert filters.country.slug == "kosovo"
-    assert filters.errors == ("Choose a kind of event from the list.",)
-    assert filters.as_log() == {
-        "country": "kosovo",
-        "date_from": "2025-01-01",
-        "q": "talks",
-        "order": "desc",
-    }
-    assert EventLogFilters.from_query({}) == EventFilters()
-
-
 def test_managers_get_download_links_for_exactly_these_events(client, demo, manager, viewer):
     text = log(client, manager, country="kosovo", kind="", page="1").text
     assert 'href="/exports/events.csv?country=kosovo"' in text
