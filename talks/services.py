@@ -138,12 +138,14 @@ def _audit(
     )
 
 
-def _write(
+def _settle(
     *, candidacy: Candidacy | None, event: TalkEvent, action: str, by, detail: str = ""
 ) -> None:
-    """Save the event, then bring the candidacy and the audit trail in step."""
+    """After the event is saved: bring the candidacy's cached status and the audit trail in step.
+
+    The cached status still holds the value from before the write, so it is the audit's "before".
+    """
     status_before = candidacy.status if candidacy else ""
-    event.save()
     if candidacy is not None:
         refresh_cached_status(candidacy)
     _audit(
@@ -203,7 +205,8 @@ def record_event(
     event = TalkEvent(
         scheme=scheme, candidacy=candidacy, recorded_by=by, **details.as_model_fields()
     )
-    _write(candidacy=candidacy, event=event, action=action, by=by)
+    event.save()
+    _settle(candidacy=candidacy, event=event, action=action, by=by)
     return event
 
 
@@ -235,7 +238,7 @@ def correct_event(
     correction.save()
     original.superseded_by = correction
     original.save(update_fields=["superseded_by"])
-    _write(
+    _settle(
         candidacy=candidacy,
         event=correction,
         action=AuditAction.CORRECTED,
@@ -254,5 +257,6 @@ def retract_event(*, event: TalkEvent, reason: str, by, expected_version: int | 
     original.retracted_at = timezone.now()
     original.retracted_by = by
     original.retraction_reason = reason.strip()
-    _write(candidacy=candidacy, event=original, action=AuditAction.RETRACTED, by=by, detail=reason)
+    original.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
+    _settle(candidacy=candidacy, event=original, action=AuditAction.RETRACTED, by=by, detail=reason)
     return original
