@@ -1,8 +1,12 @@
 """Reference data for the demo set: countries, neighbours, the Western Balkans route.
 
 Capitals and EU status are common knowledge; population is given only where the reference
-reporting states it. Route figures come from `shared/reference/facts.md` section 2.4.
+reporting states it. Route figures come from `shared/reference/facts.md` section 2.4 and, for 2025,
+`facts-2026.md` section 15. They stay in code: a route figure has no import path and no CSV
+schema of its own, and a second file format for six rows would be a second schema to keep.
 """
+
+from typing import Any
 
 from django.db import transaction
 
@@ -34,6 +38,7 @@ COUNTRIES = [
     ("Germany", "DEU", EU, "Berlin", EUStatus.MEMBER, (51.0, 10.4)),
     ("Rwanda", "RWA", Region.AFRICA, "Kigali", EUStatus.NONE, (-2.0, 29.9)),
     ("Uganda", "UGA", Region.AFRICA, "Kampala", EUStatus.NONE, (1.4, 32.3)),
+    ("United States", "USA", Region.AMERICAS, "Washington, D.C.", EUStatus.NONE, (39.8, -98.6)),
 ]
 
 POPULATIONS = {"XKX": (1_600_000, 2025)}  # "about 1.6 million", the news report of May 2025
@@ -71,7 +76,7 @@ WAYPOINTS = [
 
 DETECTIONS = "Detections of irregular border crossings on the Western Balkan route (Frontex)"
 CAVEAT = "Frontex counts detections, not people: one person may be detected several times."
-FIGURES = [
+FIGURES: list[dict[str, Any]] = [
     {
         "year": 2023,
         "count": 99_068,
@@ -88,7 +93,19 @@ FIGURES = [
         "source_url": "https://frontex.europa.eu/media-centre/news/news-release/last-month-in-the-field-january-rQGz0z",
         "note": (
             "Down 78% on 2023. The exact Frontex total is unverified (about 21,500); UK reporting "
-            "quotes the Foreign Office figure of 'almost 22,000'."
+            "quotes the Foreign Office figure of 'almost 22,000'. The 2025 release (12,525, "
+            "down 42%) implies about 21,600."
+        ),
+    },
+    {
+        "year": 2025,
+        "count": 12_525,
+        "is_approximate": False,
+        "source_name": "Frontex preliminary data, 15 January 2026 (via ANSA/CEI)",
+        "source_url": "https://www.cei.int/ansa/169412",
+        "note": (
+            "Down 42% on 2024. EU total just under 178,000 (down 26%), the lowest since 2021. "
+            "Frontex credits a new joint operation in Bosnia and Herzegovina (November 2025)."
         ),
     },
 ]

@@ -61,14 +61,31 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+    "axes",
     "hubtracker",
+    "django_tasks_db",
+    "hubtracker.accounts",
     "countries",
     "talks",
+    "talks.jobs",
+    "talks.following",
+    "talks.api",
+    "talks.feeds",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every error under /api/ as JSON, including those the middleware below answers itself.
+    "talks.api.middleware.ApiErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Refuses oversized bodies (413) and NUL characters in the address (400) before sessions,
+    # CSRF or sign-in read anything.
+    "hubtracker.request_guards.RequestGuardMiddleware",
     # Compresses HTML and JSON (WhiteNoise serves static files precompressed). Django's gzip adds
     # random padding against BREACH, and CSRF tokens are masked per response.
     "django.middleware.gzip.GZipMiddleware",
@@ -76,8 +93,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # `Cache-Control: private, no-store` on every answer to a signed-in user (talks.access).
+    "talks.access.NoStoreMiddleware",
+    # ETags and 304s under /api/ (inside gzip, which pads at random).
+    "talks.api.middleware.ApiConditionalMiddleware",
     "hubtracker.auth.HtmxLoginRedirectMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Every page needs the action the permission table names for it (talks.access).
+    "talks.access.ReadGateMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "hubtracker.accounts.middleware.MfaEnrolmentRequiredMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -100,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "countries.context_processors.map_attribution",
             ],
         },
     },
@@ -113,8 +141,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    # WAL: readers do not block writers, so a worker can write progress while another
+    # connection reads (and the web pages keep reading while a worker writes).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The test suite names a file for its test database (not memory), so that a worker process
+    # started by a test can open it too (tests/environment.py; one file per test run).
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_DATABASE") or None}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -127,13 +164,134 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "signed_out"
 
-# Failed sign-ins: after LOGIN_MAX_FAILURES failures for one username from one IP address, that
-# pair is locked out for LOGIN_LOCKOUT_MINUTES. Counted in the cache (per process with the
-# default local-memory cache).
-LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
-LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+# Sign-in (docs/decisions/0007-sign-in-libraries.md). django-allauth: local accounts, OpenID
+# Connect, MFA and rate limits; django-axes: lockout after failed passwords. AxesBackend comes
+# first so that every authenticate() call (app sign-in, anything else) is checked and counted.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "hubtracker.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "hubtracker.accounts.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_FORMS = {"login": "hubtracker.accounts.forms.SignInForm"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_USER_DISPLAY = "hubtracker.accounts.adapters.display_name"
+ACCOUNT_PREVENT_ENUMERATION = True
+# allauth's own limits, kept in the shared cache (CACHES below). Failed sign-ins per address
+# slow password spraying (the lockout of one username at one address is django-axes'); the
+# per-key limit applies to MFA codes (key: the user) and to passwords (key: normalised username
+# and address, never the username alone: see AccountAdapter).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": (
+        f"{env_int('SIGNIN_FAILURES_PER_ADDRESS', 30)}/10m/ip,"
+        f"{env_int('MFA_CODE_FAILURES', 5)}/5m/key"
+    ),
+}
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_ONLY = False
+
+# OpenID Connect with the department's identity provider. Off unless OIDC_ISSUER_URL is set.
+OIDC_ISSUER_URL = os.environ.get("OIDC_ISSUER_URL", "").rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile email").split()
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your organisation's account")
+# The claim that lists a user's groups or roles, and what each value gives: a comma-separated
+# list of value=role, role one of Viewers, Analysts, Managers, clearance. Applied at every
+# sign-in: a value that is gone from the claim takes its role away.
+OIDC_ROLES_CLAIM = os.environ.get("OIDC_ROLES_CLAIM", "groups")
+OIDC_ROLE_MAP = os.environ.get("OIDC_ROLE_MAP", "")
+OIDC_ENABLED = bool(OIDC_ISSUER_URL)
+if OIDC_ENABLED and not OIDC_CLIENT_ID:
+    raise ImproperlyConfigured("OIDC_ISSUER_URL is set but OIDC_CLIENT_ID is not.")
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "hubtracker.accounts.oidc.provider.DepartmentProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": (
+            [
+                {
+                    "provider_id": "department",
+                    "name": OIDC_PROVIDER_NAME,
+                    "client_id": OIDC_CLIENT_ID,
+                    "secret": OIDC_CLIENT_SECRET,
+                    "settings": {
+                        "server_url": OIDC_ISSUER_URL,
+                        "oauth_pkce_enabled": True,
+                        "scope": OIDC_SCOPES,
+                    },
+                }
+            ]
+            if OIDC_ENABLED
+            else []
+        ),
+    }
+}
+
+# MFA for local accounts: TOTP and recovery codes. MFA_REQUIRED (on by default with DEBUG off)
+# sends Analysts, Managers and administrators who have no authenticator to enrol before anything
+# else. Users who sign in with OpenID Connect use their provider's second factor.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "HubTracker"
+MFA_REQUIRED = env_bool("MFA_REQUIRED", default=not DEBUG)
+MFA_REQUIRED_GROUPS = ["Analysts", "Managers"]
+
+# Failed passwords (django-axes): after SIGNIN_FAILURE_LIMIT failures for one username (normalised
+# as authentication normalises it) from one client address, that pair is locked out for
+# SIGNIN_LOCKOUT_MINUTES. Other users at that address and the same user elsewhere are not.
+# The state is in the database (shared by every process) or, with REDIS_URL, in Redis.
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("SIGNIN_LOCKOUT_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "hubtracker.accounts.throttle.username_for_lockout"
+AXES_CLIENT_IP_CALLABLE = "hubtracker.accounts.client_address.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+# The real client address: REMOTE_ADDR, unless it is one of TRUSTED_PROXIES (addresses or
+# networks, comma-separated), in which case the nearest X-Forwarded-For entry that is not a
+# trusted proxy. Without TRUSTED_PROXIES, X-Forwarded-For is ignored (anyone can forge it).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# The shared cache: allauth's rate limits (and django-axes with REDIS_URL). The database by
+# default, so every process counts together; Redis when REDIS_URL is set.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, object]]
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "hubtracker_cache",
+        }
+    }
+    AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Each process's own memory: the dashboard's shortlist rows and map figure, under keys that hold
+# what changes them (the scheme's candidacy versions, the date, the reader's picture), so no entry
+# is ever stale; a write gives the next request a new key (talks/selectors/dashboard.py).
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "hubtracker-pages",
+    "TIMEOUT": env_int("PAGES_CACHE_SECONDS", 3600),
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+
+# Requests a minute each personal API token may send (counted in the cache, like sign-ins).
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
 
 # Sessions end after this many minutes without a request.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
@@ -141,6 +299,13 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Request bodies: anything declaring more than REQUEST_MAX_BYTES is refused (413) before it is
+# read. Below that, uploads stay in memory (never a temporary file) and form data is capped too.
+# The largest legitimate body is a 2 MB CSV import plus its form.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 3 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -225,6 +390,59 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+if OIDC_ENABLED:
+    # Signing in and out with the provider: a form here redirects there (RP-initiated logout
+    # included), which form-action governs.
+    _issuer = re.match(r"^https?://[^/]+", OIDC_ISSUER_URL)
+    SECURE_CSP["form-action"] = [CSP.SELF, _issuer.group(0) if _issuer else OIDC_ISSUER_URL]
+
+# Background jobs: Django's own django.tasks API, stored in the database (django-tasks-db) and
+# run by `manage.py run_worker` (the db_worker loop plus a heartbeat and the scheduler). More
+# workers on more machines need nothing but the same PostgreSQL. docs/decisions/0009.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker that has not written its heartbeat for this long is taken for dead: the task it was
+# running goes back to the queue (retried, never lost).
+JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 5)
+JOBS_WORKER_LOST_SECONDS = env_int("JOBS_WORKER_LOST_SECONDS", 60)
+# An event-log export with more rows than this runs as a background job with a progress bar.
+JOBS_EXPORT_INLINE_MAX_ROWS = env_int("JOBS_EXPORT_INLINE_MAX_ROWS", 5000)
+# A briefing over more events than this (in its schemes, as the user sees them) likewise.
+JOBS_BRIEFING_INLINE_MAX_EVENTS = env_int("JOBS_BRIEFING_INLINE_MAX_EVENTS", 2000)
+# Finished export files are kept this long, then deleted.
+JOBS_FILES_KEEP_HOURS = env_int("JOBS_FILES_KEEP_HOURS", 24)
+# A pause after each progress report of an export job (0: none). Spreads a big export's load on
+# a busy database; the tests use it to stop a worker part-way through a job.
+JOBS_PROGRESS_PAUSE_MS = env_int("JOBS_PROGRESS_PAUSE_MS", 0)
+
+# Email digests of what changed in what people follow. Daily digests go at DIGEST_TIME (local
+# time, HH:MM), weekly ones at the same time on DIGEST_WEEKDAY (1 = Monday).
+DIGEST_TIME = os.environ.get("DIGEST_TIME", "07:00")
+if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", DIGEST_TIME):
+    raise ImproperlyConfigured(f"DIGEST_TIME must be HH:MM, e.g. 07:00 (got {DIGEST_TIME!r}).")
+DIGEST_WEEKDAY = env_int("DIGEST_WEEKDAY", 1)
+if not 1 <= DIGEST_WEEKDAY <= 7:
+    raise ImproperlyConfigured(f"DIGEST_WEEKDAY must be 1 (Monday) to 7 (got {DIGEST_WEEKDAY}).")
+# The address people reach the site at, for links in emails (no trailing slash).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Outgoing email (Django 6.1 mailers), from environment variables.
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 25),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", default=False),
+            "use_ssl": env_bool("EMAIL_USE_SSL", default=False),
+            "timeout": env_int("EMAIL_TIMEOUT", 30),
+        },
+    }
+}
+if MAILERS["default"]["BACKEND"] != "django.core.mail.backends.smtp.EmailBackend":
+    MAILERS["default"]["OPTIONS"] = {}
+DEFAULT_FROM_EMAIL = os.environ.get("EMAIL_FROM", "HubTracker <hubtracker@localhost>")
 
 LOGGING = {
     "version": 1,

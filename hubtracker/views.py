@@ -1,9 +1,12 @@
 """Site-wide views: health check and error pages."""
 
+import sys
+
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
@@ -38,3 +41,21 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
     """403 page that says which permission is missing (the PermissionDenied message)."""
     message = str(exception.args[0]) if getattr(exception, "args", None) else ""
     return render(request, "403.html", {"reason": message or GENERIC_403}, status=403)
+
+
+DATABASE_RETRY_SECONDS = 30
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500 page, or 503 when the database is out of reach.
+
+    Called while the exception is being handled, so `sys.exception()` is the error. A database
+    that cannot be reached (or that broke off the transaction: a deadlock, a lock timeout) means
+    the request's transaction was rolled back: nothing was saved and trying again may work.
+    Both pages render without the request or the database.
+    """
+    if isinstance(sys.exception(), OperationalError | InterfaceError):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response.headers["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+        return response
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

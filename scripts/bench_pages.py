@@ -1,11 +1,9 @@
-"""The benchmark's pages and its in-process measurements (run inside Django by scripts/bench.py).
-
-A page is measured only if its URL name exists, so the benchmark grows as pages land.
+"""The benchmark's in-process measurements (run inside Django by scripts/bench.py); the pages it
+drives come from the page registry, tests/pages.py.
 """
 
-import resource
-import statistics
 import time
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -13,9 +11,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
-
-HTMX = {"HX-Request": "true"}
-PAST_DATE = "2024-06-30"
 
 
 def ensure_users(password: str) -> dict:
@@ -42,43 +37,102 @@ def url(name: str, *args) -> str | None:
         return None
 
 
-def candidate_pages() -> list[dict]:
-    """label, URL name, args, query string, user, headers."""
-    viewer, manager, admin = "bench_viewer", "bench_manager", "bench_admin"
+BENCH_USERS = {"viewer": "bench_viewer", "manager": "bench_manager", "admin": "bench_admin"}
+
+
+def api_pages(user) -> list[dict]:
+    """The API's events endpoint read with a personal token (no session): its first page, a
+    search, and its last page by cursor (which should cost what the first does)."""
+    from talks.api.api import event_params, query_id
+    from talks.api.pagination import cursor_at
+    from talks.api.reads import events_for
+    from talks.api.tokens import create_token
+    from talks.forms.event_log import EventLogFilters
+
+    path = url("api-v1:list_events")
+    if path is None:
+        return []
+    token = create_token(user=user, name="benchmark", days=1).raw
+    headers = {"Authorization": f"Bearer {token}"}
+    form = EventLogFilters({})
+    form.is_valid()
+    events = events_for(user, form.filters())
+    last = max(0, events.count() - 50)
+    cursor = cursor_at(events, offset=last - 1, query_id=query_id(path, 50, event_params()))
+    pages = [
+        ("API events (first page)", "limit=50"),
+        ("API events search", "q=ministry&limit=50"),
+        ("API events last page (cursor)", urlencode({"limit": 50, "cursor": cursor})),
+    ]
     return [
-        ("constant view", "bench_constant", (), "", viewer, {}),
-        ("healthz", "healthz", (), "", None, {}),
-        ("login page (anonymous)", "login", (), "", None, {}),
-        ("dashboard", "dashboard", (), "", viewer, {}),
-        ("dashboard as of a past date", "dashboard", (), f"date={PAST_DATE}", viewer, {}),
-        ("dashboard htmx results (as of)", "dashboard", (), f"date={PAST_DATE}", viewer, HTMX),
-        (
-            "dashboard htmx status table",
-            "dashboard",
-            (),
-            "sort=status",
-            viewer,
-            {**HTMX, "HX-Target": "status-table"},
-        ),
-        ("dashboard htmx country panel", "dashboard_panel", ("serbia",), "", viewer, HTMX),
-        ("country list", "country_list", (), "", viewer, {}),
-        ("country page (Serbia)", "country_detail", ("serbia",), "", viewer, {}),
-        ("scheme page (UK)", "scheme_detail", ("uk-return-hubs-2025",), "", viewer, {}),
-        ("event log", "event_log", (), "", viewer, {}),
-        ("event log page 50", "event_log", (), "page=50", viewer, {}),
-        ("event log search htmx", "event_log", (), "q=ministry", viewer, HTMX),
-        ("briefings", "briefings", (), "", manager, {}),
-        ("admin changelist (talk events)", "admin:talks_talkevent_changelist", (), "", admin, {}),
+        {"label": label, "path": f"{path}?{query}", "user": None, "headers": headers}
+        for label, query in pages
     ]
 
 
+def feed_pages(user) -> list[dict]:
+    """Atom feeds at the viewer's secret address (no session): the event-log search feed and a
+    country's feed."""
+    from talks.feeds.keys import feed_token
+
+    token = feed_token(user)
+    pages = [
+        ("feed: event log search (Atom)", url("feed_events", token), "q=Kosovo"),
+        ("feed: country (Serbia, Atom)", url("feed_country", token, "serbia"), ""),
+    ]
+    return [
+        {"label": label, "path": f"{path}?{query}" if query else path, "user": None, "headers": {}}
+        for label, path, query in pages
+        if path is not None
+    ]
+
+
+def _mean_ms(action, times: int) -> float:
+    started = time.perf_counter()
+    for _ in range(times):
+        action()
+    return (time.perf_counter() - started) / times * 1000
+
+
+def measure_fixed_costs() -> str:
+    """What every signed-in request pays before its page: the session write
+    (SESSION_SAVE_EVERY_REQUEST) and the connection health check (CONN_HEALTH_CHECKS, a
+    round trip when a kept connection is reused)."""
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store["bench"] = 1
+    store.create()
+    write = _mean_ms(store.save, 200)
+    store.delete()
+    connection.ensure_connection()
+    check = _mean_ms(connection.is_usable, 500)
+    return (
+        f"session write {write:.2f} ms a request (SESSION_SAVE_EVERY_REQUEST="
+        f"{settings.SESSION_SAVE_EVERY_REQUEST}); connection health check {check:.2f} ms "
+        f"(CONN_HEALTH_CHECKS={settings.DATABASES['default'].get('CONN_HEALTH_CHECKS')}, "
+        f"CONN_MAX_AGE={settings.DATABASES['default'].get('CONN_MAX_AGE')}); in-process, "
+        "one client, no load"
+    )
+
+
 def existing_pages() -> list[dict]:
+    """The requests the page registry (tests/pages.py) marks for the benchmark, whose URLs exist
+    in this configuration (the constant view only with BENCHMARK=true)."""
+    from tests.pages import ENDPOINTS, PAGE_TYPES
+
     pages = []
-    for label, name, args, query, user, headers in candidate_pages():
-        path = url(name, *args)
-        if path is not None:
-            path += f"?{query}" if query else ""
-            pages.append({"label": label, "path": path, "user": user, "headers": headers})
+    for entry in [*ENDPOINTS, *PAGE_TYPES]:
+        for bench in entry.bench:
+            path = url(entry.name, *(entry.args if bench.args is None else bench.args))
+            if path is None:
+                continue
+            path += f"?{bench.query}" if bench.query else ""
+            user = BENCH_USERS[entry.role] if entry.role else None
+            pages.append(
+                {"label": bench.label, "path": path, "user": user, "headers": bench.headers}
+            )
     return pages
 
 
@@ -90,71 +144,24 @@ def count_queries(client: Client, page: dict) -> tuple[int, int]:
     return len(queries), response.status_code
 
 
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def measure_in_process(password: str, *, exports: bool) -> dict:
+    """The pages to drive with their query counts, the fixed costs per request and (with
+    `exports`) issue 13's export and briefing figures, measured on the code paths the background
+    jobs run (a big export or briefing is offered as a job, not sent by the page)."""
+    from measure_exports import cleared_user, export_figures
 
-
-def measure_csv_export(client: Client) -> str:
-    """Stream the CSV of every event; the process's peak memory before and after."""
-    path = url("export_events", "csv")
-    if path is None:
-        return "not measured: no CSV export yet"
-    before = _peak_rss_mb()
-    started = time.perf_counter()
-    response = client.get(path)
-    rows = size = 0
-    for chunk in response.streaming_content if response.streaming else [response.content]:
-        size += len(chunk)
-        rows += chunk.count(b"\n")
-    seconds = time.perf_counter() - started
-    return (
-        f"HTTP {response.status_code}, {rows:,} lines, {size / 1e6:.1f} MB in {seconds:.1f} s; "
-        f"process peak memory {before:.0f} MB before, {_peak_rss_mb():.0f} MB after"
-    )
-
-
-def measure_pdf_briefing(client: Client) -> str:
-    from django.utils import timezone
-
-    from talks.models import Scheme
-
-    path = url("briefing_download", "pdf")
-    if path is None:
-        return "not measured: no PDF briefing yet"
-    today = timezone.localdate()
-    query = {
-        "schemes": Scheme.objects.get(slug="uk-return-hubs-2025").pk,
-        "as_of_day": today.day,
-        "as_of_month": today.month,
-        "as_of_year": today.year,
-        "changes_since_day": 1,
-        "changes_since_month": 1,
-        "changes_since_year": 2025,
-    }
-    times, status, size = [], 0, 0
-    for _ in range(4):
-        started = time.perf_counter()
-        response = client.get(path, query)
-        body = b"".join(response.streaming_content if response.streaming else [response.content])
-        times.append(time.perf_counter() - started)
-        status, size = response.status_code, len(body)
-    return (
-        f"HTTP {status}, {size / 1000:.0f} KB; first {times[0]:.2f} s (imports WeasyPrint), "
-        f"then median {statistics.median(times[1:]):.2f} s"
-    )
-
-
-def measure_in_process(password: str) -> dict:
     users = ensure_users(password)
     clients = {}
     for username, user in users.items():
         clients[username] = Client()
         clients[username].force_login(user)
-    extras = {"CSV export of all events": measure_csv_export(clients["bench_manager"])}
-    extras["PDF briefing (UK scheme)"] = measure_pdf_briefing(clients["bench_manager"])
-    pages = existing_pages()
+    pages = existing_pages() + api_pages(users["bench_viewer"]) + feed_pages(users["bench_viewer"])
     for page in pages:
         client = clients[page["user"]] if page["user"] else Client()
         page["queries"], page["status"] = count_queries(client, page)
-    dashboard = url("dashboard")
-    return {"pages": pages, "dashboard_path": dashboard, "extras": extras}
+    return {
+        "pages": pages,
+        "dashboard_path": url("dashboard"),
+        "fixed_costs": measure_fixed_costs(),
+        "exports": export_figures(cleared_user()) if exports else None,
+    }

@@ -5,7 +5,7 @@
 1. Starts a throwaway PostgreSQL cluster under var/drill-postgres on its own port (never the
    shared server), migrates a database and loads the demo data.
 2. Starts gunicorn (production settings) against it and drives it with readers (/healthz and a
-   signed-in page) and a writer process that records status changes through talks.services.
+   signed-in page) and a writer process that records status changes through talks.services.events.
 3. Restarts PostgreSQL (pg_ctl restart -m fast: every connection is cut) while the load runs.
 4. Reports the errors during the outage, the time until the app answered again, that every
    request after recovery succeeded, and that the data is consistent: each candidacy's version,
@@ -121,7 +121,7 @@ django.setup()
 from django.db import connection, OperationalError, InterfaceError
 from django.contrib.auth import get_user_model
 from talks.models import Candidacy
-from talks.services import record_event, EventDetails, StaleVersion
+from talks.services.events import record_event, EventDetails, StaleVersion
 from django.utils import timezone
 user = get_user_model().objects.get(username="bench_admin")
 candidacy = Candidacy.objects.filter(status="shortlisted").select_related("scheme").first()
@@ -160,7 +160,7 @@ import json, django
 django.setup()
 from django.utils import timezone
 from talks.models import AuditEntry, Candidacy, TalkEvent
-from talks.selectors import status_on
+from talks.selectors.status import status_on
 problems = []
 for c in Candidacy.objects.all():
     rule = status_on(candidacy=c, on=timezone.localdate(), include_sensitive=True)

@@ -11,6 +11,7 @@ while it streams. The result is printed as a small table.
 """
 
 import argparse
+import io
 import os
 import resource
 import sys
@@ -19,7 +20,7 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 
 def setup_django(events: int) -> None:
@@ -44,7 +45,7 @@ def prepare_data(events: int):
         call_command("load_demo_data", verbosity=0)
     missing = events - TalkEvent.objects.count()
     if missing > 0:
-        from talks.bulk import generate_bulk_events
+        from talks.services.bulk import generate_bulk_events
 
         generate_bulk_events(events=missing)
     return get_user_model().objects.get(username="manager")
@@ -71,7 +72,7 @@ def measure_csv(user, url: str, *, trace: bool = True) -> dict:
 
 def measure_csv_functions(user) -> dict:
     """The same generator the view streams, over every event (before the event log exists)."""
-    from talks.exports import EVENT_HEADER, csv_stream, event_rows
+    from talks.documents.exports import EVENT_HEADER, csv_stream, event_rows
     from talks.models import TalkEvent
 
     tracemalloc.start()
@@ -91,9 +92,9 @@ def measure_briefing(user, slug: str) -> dict:
 
     from django.utils import timezone
 
-    from talks.briefing_documents import render_docx, render_pdf
-    from talks.briefings import BriefingRequest, build_briefing
+    from talks.documents.briefings import render_docx, render_pdf
     from talks.models import Scheme
+    from talks.selectors.briefings import BriefingRequest, build_briefing
 
     request = BriefingRequest(
         schemes=[Scheme.objects.get(slug=slug)],
@@ -113,22 +114,150 @@ def measure_briefing(user, slug: str) -> dict:
     return times
 
 
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed_csv(user, events) -> dict:
+    """Rows, size, seconds and RSS growth (MB, sampled every few megabytes) of the events CSV."""
+    from talks.documents.exports import event_csv_blocks
+
+    counted: list[int] = []
+    size, before, peak = 0, _rss_mb(), 0.0
+    started = time.perf_counter()
+    for block in event_csv_blocks(user=user, events=events, on_done=counted.append):
+        size += len(block)
+        if size % (64 * 1024 * 64) < len(block):  # every few megabytes
+            peak = max(peak, _rss_mb() - before)
+    seconds = time.perf_counter() - started
+    growth = max(peak, _rss_mb() - before)
+    return {"rows": counted[0], "mb": size / 1e6, "seconds": seconds, "growth_mb": growth}
+
+
+def _timed_xlsx(user, events) -> dict:
+    from talks.documents.exports import events_workbook
+
+    before = _rss_mb()
+    started = time.perf_counter()
+    workbook, count = events_workbook(user=user, events=events)
+    seconds = time.perf_counter() - started
+    on_disk = isinstance(getattr(workbook, "raw", None), io.FileIO)
+    size = workbook.seek(0, 2) / 1e6
+    workbook.close()
+    growth = _rss_mb() - before
+    return {"rows": count, "seconds": seconds, "mb": size, "on_disk": on_disk, "growth_mb": growth}
+
+
+FORMULA_PROBES = ('=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx")
+
+
+def formula_probes(user) -> dict:
+    """Events whose title starts as a formula, written in a transaction that is rolled back, run
+    through the events CSV (the database-written one on PostgreSQL): how many title cells come
+    out neutralised (a leading quote)."""
+    import csv
+
+    from django.db import transaction
+
+    from talks.documents.exports import EVENT_HEADER, event_csv_blocks
+    from talks.models import Scheme, TalkEvent
+
+    title = EVENT_HEADER.index("title")
+    with transaction.atomic():
+        scheme = Scheme.objects.order_by("pk").first()
+        template = TalkEvent.objects.filter(scheme=scheme).order_by("pk").first()
+        probes = []
+        for text in FORMULA_PROBES:
+            template.pk, template.title = None, text
+            template.save(force_insert=True)
+            probes.append(template.pk)
+        events = TalkEvent.objects.filter(pk__in=probes).order_by("pk")
+        data = b"".join(event_csv_blocks(user=user, events=events)).decode("utf-8-sig")
+        transaction.set_rollback(True)
+    cells = [row[title] for row in list(csv.reader(io.StringIO(data, newline="")))[1:]]
+    safe = [cell == "'" + text for cell, text in zip(cells, FORMULA_PROBES, strict=True)]
+    return {"cells": len(FORMULA_PROBES), "neutralised": sum(safe)}
+
+
+def timed_pdf_briefing(user, slug: str = "uk-return-hubs-2025") -> dict:
+    """The PDF briefing a background job makes for `slug` (as of today, changes since 1 January
+    2025, OFFICIAL material): the first build and the fastest of two more."""
+    import datetime
+
+    from django.utils import timezone
+
+    from talks.documents.briefings import render_pdf
+    from talks.models import Scheme, TalkEvent
+    from talks.selectors.briefings import BriefingRequest, build_briefing
+
+    scheme = Scheme.objects.get(slug=slug)
+    request = BriefingRequest(
+        schemes=[scheme],
+        as_of=timezone.localdate(),
+        changes_since=datetime.date(2025, 1, 1),
+        include_sensitive=False,
+    )
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        render_pdf(build_briefing(request=request, user=user, now=timezone.localtime()))
+        times.append(time.perf_counter() - started)
+    events = TalkEvent.objects.filter(scheme=scheme).count()
+    return {"first_seconds": times[0], "warm_seconds": min(times[1:]), "events": events}
+
+
+def export_figures(user) -> dict:
+    """Issue 13's export and briefing figures (the export job's code path: every event, in the
+    event log's order, through the gate), for scripts/bench_targets.py to judge."""
+    import talks.documents.briefings  # noqa: F401  (imports WeasyPrint before timing)
+    from talks.models import TalkEvent
+
+    events = TalkEvent.objects.order_by("-occurred_on", "-id")
+    return {
+        "csv": _timed_csv(user, events),
+        "xlsx": _timed_xlsx(user, events),
+        "formula_probes": formula_probes(user),
+        "pdf": timed_pdf_briefing(user),
+    }
+
+
+def cleared_user():
+    """A user who sees every event (an administrator), for exports of all of them."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument(
+        "--targets-only", action="store_true", help="only issue 13's export and briefing targets"
+    )
     args = parser.parse_args()
     setup_django(args.events)
-    import talks.briefing_documents  # noqa: F401  (import WeasyPrint before timing)
+    import talks.documents.briefings  # noqa: F401  (import WeasyPrint before timing)
 
     user = prepare_data(args.events)
     from talks.models import TalkEvent
 
+    if args.targets_only:
+        from bench_targets import export_lines
+
+        print(f"load average (1, 5, 15 min): {os.getloadavg()}")
+        figures = export_figures(cleared_user() or user)
+        print("\n".join(export_lines(f"{TalkEvent.objects.count():,} events", figures)))
+        print(f"load average (1, 5, 15 min): {os.getloadavg()}")
+        return
     print(f"database: {os.environ['DATABASE_URL'].split('@')[-1]}")
     print(f"events in database: {TalkEvent.objects.count():,}")
     for label, url in [("candidacies CSV", "/exports/candidacies.csv?scheme=uk-return-hubs-2025")]:
         print(f"{label}: {measure_csv(user, url)}")
     try:
-        import talks.event_queries  # noqa: F401
+        import talks.selectors.event_log  # noqa: F401
 
         untraced = measure_csv(user, "/exports/events.csv", trace=False)
         print(f"events CSV without tracemalloc: {untraced['seconds']:.1f} s")

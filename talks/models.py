@@ -1,15 +1,23 @@
 """The diplomacy domain: schemes, candidacies, talk events and their sources.
 
-Statuses change only through `talks.services`; nothing is ever hard-deleted.
+Statuses change only through `talks.services.events`; nothing is ever hard-deleted.
 """
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from countries.models import Country
-from talks.statuses import Status
+from talks.rules.statuses import Status
+
+# Whoever a read is shaped for or a write is asked by: a signed-in user, or an anonymous visitor
+# (who may do nothing; the services' permission checks refuse them).
+type Person = User | AnonymousUser
+
+# The scheme the dashboard and the briefing form open on when the user has not chosen one.
+DEFAULT_SCHEME = "uk-return-hubs-2025"
 
 
 class SchemeModel(models.TextChoices):
@@ -50,7 +58,8 @@ class Candidacy(models.Model):
 
     `status` and `status_since` mirror the status rule as of today over every event;
     `official_status` and `official_status_since` over OFFICIAL events only (what people
-    without clearance see). Only `talks.services` writes them. `version` grows with each change.
+    without clearance see). Only `talks.services.events` writes them. `version` grows with each
+    change.
     """
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="candidacies")
@@ -63,6 +72,11 @@ class Candidacy(models.Model):
     official_status_since = models.DateField(null=True, blank=True, editable=False)
     last_reviewed_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    official_version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Grows with each write people without clearance can see (OFFICIAL events).",
+    )
     note = models.TextField(blank=True)
 
     class Meta:
@@ -129,15 +143,10 @@ class Classification(models.TextChoices):
     OFFICIAL_SENSITIVE = "official_sensitive", "OFFICIAL-SENSITIVE"
 
 
-class TalkEventQuerySet(models.QuerySet):
+class TalkEventQuerySet(models.QuerySet["TalkEvent"]):
     def effective(self) -> "TalkEventQuerySet":
         """Events that count: neither retracted nor superseded by a correction."""
         return self.filter(retracted_at__isnull=True, superseded_by__isnull=True)
-
-    def visible_to(self, user) -> "TalkEventQuerySet":
-        if user.has_perm("talks.view_sensitive"):
-            return self
-        return self.filter(classification=Classification.OFFICIAL)
 
 
 class TalkEvent(models.Model):
@@ -197,6 +206,10 @@ class TalkEvent(models.Model):
         ]
         indexes = [
             models.Index(fields=["occurred_on", "id"], name="event_date_idx"),
+            # The OFFICIAL picture in date order (talks.access.visible_events): migration 0007.
+            models.Index(
+                fields=["classification", "occurred_on", "id"], name="event_picture_date_idx"
+            ),
             models.Index(fields=["scheme", "occurred_on"], name="event_scheme_date_idx"),
             models.Index(fields=["candidacy", "occurred_on"], name="event_candidacy_date_idx"),
             models.Index(
@@ -204,7 +217,7 @@ class TalkEvent(models.Model):
                 condition=Q(retracted_at__isnull=True, superseded_by__isnull=True)
                 & ~Q(new_status=""),
                 name="event_status_rule_idx",
-            ),
+            ),  # on PostgreSQL it also carries the status lanes' columns (migration 0007)
         ]
 
     def __str__(self) -> str:
@@ -230,8 +243,20 @@ class AuditAction(models.TextChoices):
     IMPORTED = "imported", "Imported"
 
 
+class Picture(models.TextChoices):
+    FULL = "full", "every event (cleared)"
+    OFFICIAL = "official", "OFFICIAL events only"
+
+
 class AuditEntry(models.Model):
-    """The audit trail: one row per write, with the candidacy's status either side."""
+    """The audit trail: one row per write, with the candidacy's status either side.
+
+    `status_*` and `version_after` describe the full picture (cleared readers only);
+    `official_*` the OFFICIAL picture, which is all an uncleared reader is shown.
+    `judged_against` is the picture the write's status move was checked against, and
+    `full_picture_note` says, for cleared readers, when a move checked against the OFFICIAL
+    picture would not have been allowed over every event.
+    """
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="audit_entries")
     candidacy = models.ForeignKey(
@@ -246,6 +271,11 @@ class AuditEntry(models.Model):
     status_before = models.CharField(max_length=20, choices=Status.choices, blank=True)
     status_after = models.CharField(max_length=20, choices=Status.choices, blank=True)
     version_after = models.PositiveIntegerField(null=True, blank=True)
+    official_status_before = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    official_status_after = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    official_version_after = models.PositiveIntegerField(null=True, blank=True)
+    judged_against = models.CharField(max_length=10, choices=Picture.choices, blank=True)
+    full_picture_note = models.TextField(blank=True)
     detail = models.TextField(blank=True)
 
     class Meta:
@@ -300,3 +330,27 @@ class ExportLog(models.Model):
                 text = "–" if value in (None, "") else str(value)
             items.append((key.replace("_", " ").capitalize(), text))
         return items
+
+
+class FormSubmission(models.Model):
+    """A write form's one-time key, claimed in the same transaction as the write it sends.
+
+    Every write form (record, correct, retract, import) carries a fresh random key. The first
+    submission claims it with its write; a second submission of the same form (a double click, a
+    resend after a timeout, two requests at once) finds the claim and is answered as the first
+    was, writing nothing. If the write fails, the claim is rolled back with it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    message = models.CharField(max_length=1000, blank=True)
+    redirect_to = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_submission_per_form_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"Form submission {self.key[:8]}… by {self.user}"

@@ -70,3 +70,13 @@ def fast_password_hashing():
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(autouse=True)
+def empty_pages_cache():
+    """Each test starts with an empty pages cache: its keys hold candidacy ids and versions,
+    which a rolled-back test database hands out again."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    yield

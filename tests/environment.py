@@ -17,3 +17,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("STATICFILES_MODE", "plain")
+
+# MFA is required for Analysts, Managers and administrators with DEBUG off. Tests that are not
+# about MFA sign those users in with a password alone; tests/accounts turn it on where it matters.
+os.environ.setdefault("MFA_REQUIRED", "false")
+
+# On SQLite the test database is a file under var/ (settings.py), so that a worker process
+# started by a test can open it; one per test run, so two runs never share one.
+from pathlib import Path  # noqa: E402
+
+_var = Path(__file__).resolve().parents[1] / "var"
+_var.mkdir(exist_ok=True)
+os.environ.setdefault("SQLITE_TEST_DATABASE", str(_var / f"test-db-{os.getpid()}.sqlite3"))

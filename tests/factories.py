@@ -16,7 +16,7 @@ from talks.models import (
     SchemeModel,
     Source,
 )
-from talks.services import EventDetails, record_event
+from talks.services.events import EventDetails, record_event
 
 PASSWORD = "correct-horse-battery-staple"
 

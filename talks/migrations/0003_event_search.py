@@ -1,6 +1,6 @@
 """A GIN index for the event log's full-text search, on PostgreSQL only.
 
-The indexed expression is the one `talks.event_queries.search_vector()` builds (weighted
+The indexed expression is the one `talks.selectors.event_log.search_vector()` builds (weighted
 title, summary, quote and speaker, English configuration), written out here so the migration
 does not change if that module does. Django builds the SQL for both, so they match and the
 planner uses the index. On other databases this migration does nothing: search falls back to

@@ -1,13 +1,14 @@
-"""Template helpers for showing talk events and statuses the same way on every page."""
+"""The one template tag library: talk events, dates and statuses shown alike on every page."""
 
 import datetime
 
 from django import template
 from django.utils.html import format_html
 
-from talks import dates
-from talks.models import Classification, DatePrecision, Reliability
-from talks.statuses import DEFINITIONS, Status, label
+from talks import access
+from talks.models import DatePrecision, Reliability
+from talks.rules import dates
+from talks.rules.statuses import DEFINITIONS, Status, label
 
 register = template.Library()
 
@@ -21,6 +22,12 @@ def date_label(day: datetime.date | None, precision: str = DatePrecision.DAY) ->
 
 
 @register.filter
+def event_date(event) -> str:
+    """An event's date at its precision: "16 May 2025", "May 2025", "Q4 2025"."""
+    return dates.date_label(event.occurred_on, event.precision)
+
+
+@register.filter
 def precision_label(precision: str) -> str:
     """How precise a date is, in words, for anything less precise than a day."""
     if not precision or precision == DatePrecision.DAY:
@@ -29,7 +36,8 @@ def precision_label(precision: str) -> str:
 
 
 @register.filter
-def status_label(status: str) -> str:
+def status_label(status: str | None) -> str:
+    """A status's name; "No status recorded" for none."""
     return label(status)
 
 
@@ -68,13 +76,30 @@ def is_web_url(url: str) -> bool:
 
 @register.filter
 def is_sensitive(classification: str) -> bool:
-    return classification == Classification.OFFICIAL_SENSITIVE
+    return access.is_sensitive_classification(classification)
 
 
 @register.filter
-def elided_pages(paginator, number: int):
-    """Page numbers around `number`, with the paginator's ELLIPSIS where pages are left out."""
-    return paginator.get_elided_page_range(number, on_each_side=1, on_ends=1)
+def sees_sensitive(user) -> bool:
+    return access.sees_sensitive(user)
+
+
+@register.filter
+def visible_original(event, user):
+    """The event this one corrects, if `user` may see it (else None: it reads as new)."""
+    return access.visible_related(user, event, "supersedes")
+
+
+@register.filter
+def visible_correction(event, user):
+    """The correction that replaced this event, if `user` may see it."""
+    return access.visible_related(user, event, "superseded_by")
+
+
+@register.filter
+def number_query(page, number: int) -> dict:
+    """The query parameters of a keyset page's numbered neighbour (talks.selectors.paging)."""
+    return page.number_query(number)
 
 
 @register.filter

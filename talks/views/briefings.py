@@ -1,6 +1,5 @@
 """Briefings: choose, preview (htmx or full page), download as PDF or Word; the export log."""
 
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -8,11 +7,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from talks.briefing_documents import filename, map_svgs, render_docx, render_pdf
-from talks.briefing_forms import BriefingForm
-from talks.briefings import Briefing, build_briefing
-from talks.exports import ExportRecord, log_export
-from talks.models import ExportFormat, ExportKind, ExportLog
+from hubtracker.rendering import render_page
+from talks import access
+from talks.documents.briefings import filename, map_svgs, render_docx, render_pdf
+from talks.documents.exports import ExportRecord, log_export
+from talks.forms.briefings import BriefingForm
+from talks.jobs.exports import briefing_runs_in_background
+from talks.jobs.offers import offer_background_briefing
+from talks.models import ExportFormat, ExportKind
+from talks.selectors.briefings import Briefing, build_briefing
+from talks.selectors.lookups import export_log_entries
 
 PAGE = "talks/briefings.html"
 LOG_PAGE_SIZE = 50
@@ -37,14 +41,14 @@ def _build(form: BriefingForm, request: HttpRequest) -> Briefing:
 
 
 @require_GET
-@permission_required("talks.export_briefing", raise_exception=True)
+@access.requires(access.EXPORT)
 def briefings(request: HttpRequest) -> HttpResponse:
     form = BriefingForm(user=request.user, today=timezone.localdate())
     return render(request, PAGE, {"form": form})
 
 
 @require_GET
-@permission_required("talks.export_briefing", raise_exception=True)
+@access.requires(access.EXPORT)
 @vary_on_headers("HX-Request")
 def briefing_preview(request: HttpRequest) -> HttpResponse:
     form = _form(request)
@@ -53,17 +57,17 @@ def briefing_preview(request: HttpRequest) -> HttpResponse:
         briefing = _build(form, request)
         sections = list(zip(briefing.schemes, map_svgs(briefing), strict=True))
         context.update(briefing=briefing, sections=sections)
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = f"{PAGE}#briefing-builder" if partial else PAGE
-    return render(request, template, context)
+    return render_page(request, PAGE, context, default="briefing-builder")
 
 
 @require_GET
-@permission_required("talks.export_briefing", raise_exception=True)
+@access.requires(access.EXPORT)
 def briefing_download(request: HttpRequest, fmt: str) -> HttpResponse:
     form = _form(request)
     if not form.is_valid():
         return render(request, PAGE, {"form": form}, status=400)
+    if briefing_runs_in_background(user=request.user, schemes=form.cleaned_data["schemes"]):
+        return offer_background_briefing(request, fmt=fmt)
     briefing = _build(form, request)
     renderer, content_type = RENDERERS[ExportFormat(fmt)]
     content = renderer(briefing)
@@ -81,8 +85,8 @@ def briefing_download(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require_GET
-@permission_required("talks.export_briefing", raise_exception=True)
+@access.requires(access.EXPORT)
 def export_log(request: HttpRequest) -> HttpResponse:
-    logs = ExportLog.objects.select_related("user").order_by("-created_at", "-id")
+    logs = access.visible_exports(request.user, export_log_entries())
     page = Paginator(logs, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "talks/export_log.html", {"page": page})

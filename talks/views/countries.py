@@ -2,11 +2,20 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from talks import page_selectors
-from talks.views.page_tools import paginate, template_for
+from hubtracker.rendering import render_page, tidy_query
+from talks.documents.status_chart import render_status_strip
+from talks.following.services import page_visit
+from talks.selectors import standings
+from talks.selectors.paging import BadPageLink, timeline_page
+from talks.selectors.status_over_time import DRAWN_PLACES, country_status_strips
+
+STRIP_WIDTH = DRAWN_PLACES  # the status strip's drawing width (SVG units): a place a unit
+STRIP_WORDS = 6  # the latest status changes a strip's words name
 
 COUNTRY_SORT_LABELS = {"name": "Country", "region": "Region", "eu_status": "EU status"}
 
@@ -17,7 +26,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
     sort = sort if sort in COUNTRY_SORT_LABELS else "name"
     descending = request.GET.get("order") == "desc"
     include_all = request.GET.get("all") == "1"
-    rows = page_selectors.country_rows(
+    rows = standings.country_rows(
         user=request.user, sort=sort, descending=descending, include_all=include_all
     )
     context = {
@@ -33,20 +42,57 @@ def country_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def country_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    country = page_selectors.country_profile(slug=slug)
+    country = standings.country_profile(slug=slug)
     if country is None:
         raise Http404("No country with that address.")
+    query = tidy_query(request)
+    try:
+        page = timeline_page(
+            standings.country_timeline(user=request.user, country=country),
+            query,
+            name=f"country:{country.slug}",
+        )
+    except BadPageLink as error:
+        problem = {"problem": str(error), "first_page": request.path}
+        return render(request, "talks/bad_page_link.html", problem, status=400)
     context = {
         "country": country,
-        "standings": page_selectors.country_standings(user=request.user, country=country),
-        "page_obj": paginate(
-            request, page_selectors.country_timeline(user=request.user, country=country)
-        ),
+        "standings": standings.country_standings(user=request.user, country=country),
+        "strips": _status_strips(request, country),
+        "page_obj": page,
+        "query": query,
+        **page_visit(request, country=country),
     }
-    template = template_for(
+    return render_page(
         request,
         "talks/country_detail.html",
+        context,
         partials=["country-standing", "country-timeline"],
         default="country-timeline",
     )
-    return render(request, template, context)
+
+
+def _status_strips(request: HttpRequest, country) -> list[dict]:
+    """Each scheme's status strip (inline SVG, drawn on the server) and its words: the strip
+    as its width can show it, the words for the latest changes (a long history would otherwise
+    be thousands of rectangles and sentences on every visit)."""
+    found = country_status_strips(user=request.user, country=country, until=timezone.localdate())
+    strips = []
+    for scheme, lane in found.strips:
+        if not lane.segments:
+            continue
+        title = f"{country.name} in {scheme.name}: status over time"
+        svg = render_status_strip(
+            lane, start=found.start, end=found.end, title=title, width=STRIP_WIDTH
+        )
+        # render_status_strip escapes every text it places in the SVG.
+        strips.append(
+            {
+                "scheme": scheme,
+                "lane": lane,
+                "svg": mark_safe(svg),
+                "latest": lane.latest[-STRIP_WORDS:],
+                "earlier": lane.earlier + max(0, len(lane.latest) - STRIP_WORDS),
+            }
+        )
+    return strips

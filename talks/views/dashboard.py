@@ -1,77 +1,99 @@
 """The map dashboard at "/": map, counts, legend, table, latest events, key dates, country panel.
 
 Every part works without JavaScript (a GET form, links with query strings); htmx swaps the
-regions in place. Reads come from `talks.selectors`, the figure from `talks.maps`.
+regions in place. Reads come from `talks.selectors.dashboard`, the figure from
+`talks.selectors.status_map`.
 """
 
-import datetime
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.cache import caches
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from countries.geography import BALKANS, VIEWS
 from countries.models import Country
-from talks.filters import SORTS, DashboardFilters, resolve_filters
-from talks.maps import BALKANS, VIEWS, build_status_map, route_label
+from countries.routes import RouteData, route_bar_figure, route_data, route_label, route_years
+from hubtracker.rendering import HtmxHttpRequest, partial_for
+from talks import access
+from talks.documents.static_map import cached_web_map
+from talks.forms.dashboard import SORTS, DashboardFilters, resolve_filters
 from talks.models import Scheme
-from talks.selectors import (
-    NO_STATUS_COLOUR,
-    RouteData,
+from talks.rules.statuses import DEFINITIONS
+from talks.selectors.dashboard import (
+    LEGEND,
+    PAGES_CACHE,
+    SchemeEventLines,
+    Shortlist,
     ShortlistRow,
-    can_see_sensitive,
-    candidacy_events,
-    latest_events,
-    route_data,
-    shortlist_rows,
-    upcoming_events,
+    cached_candidacy_events,
+    cached_scheme_events,
+    cached_shortlist,
+    sort_rows,
+    status_counts,
 )
-from talks.statuses import COLOURS, DEFINITIONS, Status, label
+from talks.selectors.lookups import all_schemes, find_country
+from talks.selectors.status_map import cached_status_map, map_legend
 
 TEMPLATE = "talks/dashboard.html"
 ROUTE_SLUG = "western-balkans"
 # Regions an htmx request may ask for by id (HX-Target); anything else gets the results region.
 PARTIALS = ("dashboard-results", "status-table", "country-panel")
+# The regions that draw the migration route (its waypoints, figures and bar chart); the others
+# read only its years, to understand a route year in the address.
+DRAW_ROUTE = (None, "dashboard-results")
 
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    filters, schemes, route = _filters(request)
+    target = partial_for(request, partials=PARTIALS, default="dashboard-results")
+    filters, schemes, route = _filters(request, draw_route=target in DRAW_ROUTE)
     context = _board(request, filters, schemes, route)
-    htmx = request.htmx
-    if not htmx or htmx.history_restore_request:
+    if target is None:
         return render(request, TEMPLATE, context)
-    target = htmx.target if htmx.target in PARTIALS else "dashboard-results"
     return _render_partial(request, target, context)
 
 
 @require_GET
 @vary_on_headers("HX-Request")
-def country_panel(request: HttpRequest, slug: str) -> HttpResponse:
+def country_panel(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """One country's panel beside the map; a plain browser gets the dashboard with it open."""
-    country = get_object_or_404(Country, slug=slug)
-    filters, _schemes, _route = _filters(request)
-    filters = replace(filters, country=country.slug)
-    page_url = f"{reverse('dashboard')}?{filters.query(country=country.slug)}"
+    filters, _schemes, _route = _filters(request, draw_route=False)
+    filters = replace(filters, country=slug)
+    shortlist = _shortlist(request, filters)
+    on_list = any(row.country_slug == slug for row in shortlist.rows)
+    country = None if on_list else find_country(slug=slug)
+    if not on_list and country is None:
+        raise Http404("No such country.")
+    page_url = f"{reverse('dashboard')}?{filters.query()}"
     if not request.htmx:
         return redirect(f"{page_url}#country-panel")
-    scheme, as_of = filters.scheme, filters.as_of
-    rows = shortlist_rows(scheme=scheme, as_of=as_of, user=request.user) if scheme else []
-    context = {"filters": filters, "panel": _panel(request, filters, rows, country)}
+    context = {"filters": filters, "panel": _panel(request, filters, shortlist, country)}
     response = _render_partial(request, "country-panel", context)
     response["HX-Push-Url"] = page_url
     return response
 
 
-def _filters(request: HttpRequest) -> tuple[DashboardFilters, list[Scheme], RouteData | None]:
-    schemes = list(Scheme.objects.select_related("sending_country"))
-    route = route_data(slug=ROUTE_SLUG)
-    years = [figure.year for figure in route.figures] if route else []
+def _filters(
+    request: HttpRequest, *, draw_route: bool
+) -> tuple[DashboardFilters, list[Scheme], RouteData | None]:
+    schemes = all_schemes()
+    route = route_data(slug=ROUTE_SLUG) if draw_route else None
+    if route is not None:
+        years = [figure.year for figure in route.figures]
+    else:
+        years = [] if draw_route else route_years(slug=ROUTE_SLUG)
     today = timezone.localdate()
     filters = resolve_filters(request.GET, schemes=schemes, years=years, today=today)
     return filters, schemes, route
@@ -79,35 +101,95 @@ def _filters(request: HttpRequest) -> tuple[DashboardFilters, list[Scheme], Rout
 
 def _render_partial(request: HttpRequest, name: str, context: dict) -> HttpResponse:
     """The region `name`, plus the form's hidden state (sort, open country) out of band."""
-    html = render_to_string(f"{TEMPLATE}#{name}", context, request)
+    if name == "status-table":
+        html = context["status_table"]()
+    else:
+        html = render_to_string(f"{TEMPLATE}#{name}", context, request)
     html += render_to_string(f"{TEMPLATE}#filter-state", {**context, "oob": True}, request)
     return HttpResponse(html)
 
 
+def _shortlist(request: HttpRequest, filters: DashboardFilters) -> Shortlist:
+    if filters.scheme is None:
+        return Shortlist(key="", rows=[])
+    return cached_shortlist(scheme=filters.scheme, as_of=filters.as_of, user=request.user)
+
+
+def _once(compute: Callable[[], Any]) -> Callable[[], Any]:
+    """A context value worked out when a template first asks for it (templates call callables),
+    then kept: each partial pays only for what it shows."""
+    return cache(compute)
+
+
 def _board(request, filters: DashboardFilters, schemes: list[Scheme], route) -> dict:
     scheme, as_of, user = filters.scheme, filters.as_of, request.user
-    rows = shortlist_rows(scheme=scheme, as_of=as_of, user=user) if scheme else []
-    figure = build_status_map(rows, route, filters.view, route_year=filters.year)
-    return {
+    shortlist = _once(lambda: _shortlist(request, filters))
+
+    def figure() -> dict:
+        rows = shortlist().rows
+        selected = next((r.country_code for r in rows if r.country_slug == filters.country), None)
+        return cached_status_map(
+            shortlist(), route, filters.view, route_year=filters.year, selected=selected
+        )
+
+    rows = _once(lambda: shortlist().rows)
+    panel_url = f"{reverse('dashboard_panel', args=['COUNTRY'])}?{filters.query_string}"
+    view_name = "the Western Balkans" if filters.view == BALKANS else "Europe and Africa"
+    map_label = f"Map of {view_name}: statuses on {filters.as_of:%-d %B %Y}"
+
+    def scheme_events() -> SchemeEventLines:
+        assert scheme is not None  # asked for only when there is a scheme
+        kept = shortlist()
+        return cached_scheme_events(shortlist=kept, scheme=scheme, as_of=as_of, user=user)
+
+    event_lines = _once(scheme_events)
+    route_figure = route.figure_for(filters.year) if route else None
+    context: dict[str, Any] = {
         "filters": filters,
         "schemes": schemes,
         "views": VIEWS,
-        "view_name": "the Western Balkans" if filters.view == BALKANS else "Europe and Africa",
-        "any_status": any(row.status for row in rows),
+        "view_name": view_name,
+        "any_status": _once(lambda: any(row.status for row in rows())),
         "route": route,
-        "route_figure": route.figure_for(filters.year) if route else None,
-        "route_label": route_label(route, route.figure_for(filters.year)) if route else "",
-        "figure": figure,
-        "rows": sort_rows(rows, filters.sort),
-        "sort_links": _sort_links(filters),
-        "counts": status_counts(rows),
+        "route_bars": _once(
+            lambda: route_bar_figure(route, filters.year) if route and route.figures else None
+        ),
+        "route_figure": route_figure,
+        "route_label": route_label(route, route_figure) if route else "",
+        "figure": _once(figure),
+        "panel_url": panel_url,
+        "map_svg": _once(lambda: cached_web_map(figure(), panel_url=panel_url, label=map_label)),
+        "map_legend": _once(lambda: map_legend(figure())),
+        "rows": _once(lambda: sort_rows(rows(), filters.sort)),
+        "sort_links": _once(lambda: _sort_links(filters)),
+        "counts": _once(lambda: status_counts(rows())),
         "legend": LEGEND,
-        "latest": latest_events(scheme=scheme, as_of=as_of, user=user) if scheme else [],
-        "upcoming": upcoming_events(scheme=scheme, as_of=as_of, user=user) if scheme else [],
-        "panel": _panel(request, filters, rows, None) if filters.country else None,
+        "latest": _once(lambda: event_lines().latest if scheme else []),
+        "upcoming": _once(lambda: event_lines().upcoming if scheme else []),
+        "panel": _once(
+            lambda: _panel(request, filters, shortlist(), None) if filters.country else None
+        ),
         "today": timezone.localdate(),
-        "cleared": can_see_sensitive(user),
+        "cleared": access.sees_sensitive(user),
     }
+    context["status_table"] = _once(lambda: _status_table(request, filters, shortlist(), context))
+    return context
+
+
+def _status_table(request, filters: DashboardFilters, shortlist: Shortlist, context: dict) -> str:
+    """The sorted table's HTML, kept in the pages cache under the rows' key (which changes with
+    every write the reader can see, and with the countries' names) plus everything else the table
+    shows: the scheme's name, the filters (sort, date, links) and whether it offers downloads."""
+    can_export = access.can(request.user, access.EXPORT)
+    scheme = (filters.scheme.pk, filters.scheme.name) if filters.scheme else None
+    state = repr((shortlist.key, scheme, filters.query(), can_export)).encode()
+    key = f"status-table:{access.picture(request.user)}:{hashlib.sha256(state).hexdigest()[:32]}"
+    kept = caches[PAGES_CACHE]
+    html = kept.get(key)
+    if html is None:
+        html = render_to_string(f"{TEMPLATE}#status-table", context, request)
+        kept.set(key, html)
+    return mark_safe(html)  # our own template's output, escaped as it was rendered
 
 
 @dataclass(frozen=True)
@@ -125,62 +207,21 @@ class Panel:
         return self.country.name if self.country else ""
 
 
-def _panel(request, filters: DashboardFilters, rows: list[ShortlistRow], country) -> Panel:
-    row = next((r for r in rows if r.country_slug == filters.country), None)
+def _panel(request, filters: DashboardFilters, shortlist: Shortlist, country) -> Panel:
+    row = next((r for r in shortlist.rows if r.country_slug == filters.country), None)
     if country is None and row is None:
-        country = Country.objects.filter(slug=filters.country).first()
+        country = find_country(slug=filters.country or "")
     events = []
     if row is not None:
-        events = candidacy_events(
-            candidacy_id=row.candidacy_id, as_of=filters.as_of, user=request.user
+        events = cached_candidacy_events(
+            shortlist=shortlist,
+            candidacy_id=row.candidacy_id,
+            as_of=filters.as_of,
+            user=request.user,
         )
     definition = DEFINITIONS.get(row.status, "") if row else ""
     slug = country.slug if country else filters.country
     return Panel(country=country, slug=slug, row=row, events=events, definition=definition)
-
-
-def _legend() -> list[dict]:
-    entries = [
-        {"status": s, "label": s.label, "colour": COLOURS[s], "definition": DEFINITIONS[s]}
-        for s in Status
-    ]
-    entries.append(
-        {
-            "status": "",
-            "label": label(""),
-            "colour": NO_STATUS_COLOUR,
-            "definition": "On the list, but no event has set a status by this date.",
-        }
-    )
-    return entries
-
-
-LEGEND = _legend()
-_STAGE = {status: index for index, status in enumerate([*Status, ""])}
-
-
-def status_counts(rows: list[ShortlistRow]) -> list[dict]:
-    """How many countries stand at each status, in stage order; statuses with none left out."""
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row.status] = counts.get(row.status, 0) + 1
-    return [
-        {**entry, "count": counts[entry["status"]]} for entry in LEGEND if entry["status"] in counts
-    ]
-
-
-_EARLIEST = datetime.date.min
-SORT_KEYS = {
-    "country": lambda r: r.country_name,
-    "status": lambda r: (_STAGE[r.status], r.country_name),
-    "since": lambda r: (r.since or _EARLIEST, r.country_name),
-    "last_event": lambda r: (r.last_event_on or _EARLIEST, r.country_name),
-}
-
-
-def sort_rows(rows: list[ShortlistRow], sort: str) -> list[ShortlistRow]:
-    key = sort.removeprefix("-")
-    return sorted(rows, key=SORT_KEYS.get(key, SORT_KEYS["country"]), reverse=sort.startswith("-"))
 
 
 def _sort_links(filters: DashboardFilters) -> list[dict]:

@@ -5,11 +5,12 @@ place and, after a save, answers with a confirmation plus an `events-changed` cl
 the map, counts and timelines on the page refresh themselves.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -17,56 +18,64 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from hubtracker.auth import permission_required
-from talks.forms import EventForm, RetractForm, initial_from_event
+from hubtracker.rendering import HtmxHttpRequest, render_page
+from talks import access
+from talks.forms.events import EventForm, RetractForm, initial_from_event
 from talks.models import Candidacy, Scheme, TalkEvent
-from talks.selectors import can_see_sensitive, changes_since, refusal_for, status_on
-from talks.services import (
-    StaleVersion,
-    add_source,
-    correct_event,
-    record_event,
-    retract_event,
+from talks.rules.statuses import TransitionRefused, label
+from talks.selectors.history import changes_since
+from talks.selectors.lookups import (
+    event_targets,
+    find_candidacy,
+    find_scheme,
+    find_visible_event,
 )
-from talks.statuses import TransitionRefused, label
+from talks.selectors.status import status_in
+from talks.services.events import (
+    StaleVersion,
+    retract_event,
+    save_event,
+)
+from talks.services.submissions import FIELD as SUBMISSION_FIELD
+from talks.services.submissions import AlreadySubmitted, earlier_submission, write_once
 
 EVENTS_CHANGED = "events-changed"
 
 
 # Helpers ---------------------------------------------------------------------------------
 def _candidacy(scheme_slug: str, country_slug: str) -> Candidacy:
-    return get_object_or_404(
-        Candidacy.objects.select_related("scheme", "country"),
-        scheme__slug=scheme_slug,
-        country__slug=country_slug,
-    )
-
-
-def _visible_event(request: HttpRequest, pk: int) -> TalkEvent:
-    """The event, if this user may see it: a user cannot act on what they cannot see."""
-    events = TalkEvent.objects.visible_to(request.user).select_related(
-        "scheme", "candidacy__country", "candidacy__scheme", "source"
-    )
-    return get_object_or_404(events, pk=pk)
-
-
-def _seen_status(candidacy: Candidacy | None, user) -> str:
-    """The candidacy's status today as this user may see it."""
+    candidacy = find_candidacy(scheme_slug=scheme_slug, country_slug=country_slug)
     if candidacy is None:
-        return ""
-    return candidacy.status if can_see_sensitive(user) else candidacy.official_status
+        raise Http404("No such country in that scheme.")
+    return candidacy
+
+
+def _visible_event(request: HtmxHttpRequest, pk: int) -> TalkEvent:
+    """The event, if this user may see it: a user cannot act on what they cannot see."""
+    event = find_visible_event(user=request.user, pk=pk)
+    if event is None:
+        raise Http404("No such event.")
+    return event
 
 
 def _status_before(candidacy: Candidacy | None, event: TalkEvent | None, user) -> str:
     """The status a new event (or a correction of `event`) moves from, as this user sees it."""
     if candidacy is None or event is None:
-        return _seen_status(candidacy, user)
-    return status_on(
-        candidacy=candidacy,
-        on=timezone.localdate(),
-        include_sensitive=can_see_sensitive(user),
-        excluding_event_id=event.pk,
-    ).status
+        return access.seen_status(user, candidacy)
+    return _status_on_day(candidacy, event, user)(timezone.localdate())
+
+
+def _status_on_day(candidacy: Candidacy | None, event: TalkEvent | None, user):
+    """The status on a given day in the user's picture (leaving out the event corrected)."""
+    if candidacy is None:
+        return None
+    picture = access.picture(user)
+    excluding = event.pk if event is not None else None
+
+    def status_on_day(day):
+        return status_in(picture, candidacy, day, excluding_event_id=excluding).status
+
+    return status_on_day
 
 
 def _form_url(scheme: Scheme, candidacy: Candidacy | None, event: TalkEvent | None) -> str:
@@ -86,10 +95,23 @@ def _first_url(*candidates: tuple[str, list]) -> str:
     return "/"
 
 
-def _back_url(request: HttpRequest, scheme: Scheme, candidacy: Candidacy | None) -> str:
-    """Where to go after a save or a cancel: `next` if it is on this site, else a sensible page."""
+def _safe_next(request: HtmxHttpRequest) -> str:
+    """`next` if it is a path on this site (/events/?q=x), else "": not a URL name ("abc",
+    "1041"), another host, a scheme (javascript:) or text with control characters."""
     wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(wanted, {request.get_host()}, request.is_secure()):
+    if not wanted.startswith("/") or any(ord(char) < 32 or ord(char) == 127 for char in wanted):
+        return ""
+    if not url_has_allowed_host_and_scheme(wanted, {request.get_host()}, request.is_secure()):
+        return ""
+    return wanted
+
+
+def _back_url(request: HtmxHttpRequest, scheme: Scheme, candidacy: Candidacy | None) -> str:
+    """Where to go after a save or a cancel: `next` if it is on this site, else a sensible page.
+
+    Decided before anything is written, so a bad `next` can never fail a request after its write.
+    """
+    if wanted := _safe_next(request):
         return wanted
     if candidacy is not None:
         return _first_url(
@@ -109,10 +131,10 @@ def _add_errors(form, error: Exception) -> None:
         form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
 
 
-def _after_stale(form_class, request: HttpRequest, stale: StaleVersion, **form_kwargs):
+def _after_stale(form_class, request: HtmxHttpRequest, stale: StaleVersion, **form_kwargs):
     """Rebuild the form from what the user typed, at the candidacy's new version."""
     data = request.POST.copy()
-    data["version"] = str(stale.candidacy.version)
+    data["version"] = str(stale.seen_version)
     form = form_class(data, **form_kwargs)
     form.is_valid()
     changes = changes_since(
@@ -121,39 +143,48 @@ def _after_stale(form_class, request: HttpRequest, stale: StaleVersion, **form_k
     return form, {"message": str(stale), "changes": changes}
 
 
-def _render(request: HttpRequest, template: str, partial: str, context: dict, status=200):
-    """The whole page, or only its partial for htmx (always 200: htmx swaps only 2xx)."""
-    if request.htmx:
-        return render(request, f"{template}#{partial}", context)
-    return render(request, template, context, status=status)
+def _sent_again(request: HtmxHttpRequest, context: dict, back: str) -> HttpResponse | None:
+    """The answer to a form sent again after its write was saved (None if it was not)."""
+    if request.method != "POST":
+        return None
+    earlier = earlier_submission(by=request.user, key=request.POST.get(SUBMISSION_FIELD))
+    if earlier is None:
+        return None
+    return _saved_again(request, AlreadySubmitted(earlier), back, context)
 
 
-def _saved(request: HttpRequest, message: str, back: str, context: dict) -> HttpResponse:
+def _saved_again(request, repeat: AlreadySubmitted, back: str, context: dict) -> HttpResponse:
+    message = f"{repeat.message} (The form was sent twice; it was saved once.)"
+    return _saved(request, message, repeat.redirect_to or back, context)
+
+
+def _saved(request: HtmxHttpRequest, message: str, back: str, context: dict) -> HttpResponse:
     if not request.htmx:
         messages.success(request, message)
-        return redirect(back)
+        return HttpResponseRedirect(back)
     context = {**context, "message": message, "back_url": back}
     response = render(request, "talks/event_form.html#event-saved", context)
     return trigger_client_event(response, EVENTS_CHANGED, {"scheme": context["scheme"].slug})
 
 
 # Record and correct ----------------------------------------------------------------------
-def _save_event(form: EventForm, *, scheme, candidacy, event, user) -> TalkEvent:
-    expected = form.cleaned_data["version"]
-    with transaction.atomic():
-        fields = form.new_source_fields()
-        source = add_source(by=user, **fields) if fields else None
-        if event is not None:
-            return correct_event(
-                event=event, details=form.details(source), by=user, expected_version=expected
-            )
-        return record_event(
+def _save_event(form: EventForm, *, scheme, candidacy, event, user, back) -> tuple:
+    """(the saved event, the message): once per form key (AlreadySubmitted on a repeat)."""
+    return write_once(
+        by=user,
+        key=form.cleaned_data["submission_key"],
+        write=lambda: save_event(
             scheme=scheme,
             candidacy=candidacy,
-            details=form.details(source),
+            event=event,
+            details=form.details(),
+            new_source=form.new_source_fields(),
             by=user,
-            expected_version=expected,
-        )
+            expected_version=form.cleaned_data["version"],
+        ),
+        answer=lambda saved: _saved_message(saved, candidacy, bool(event)),
+        redirect_to=back,
+    )
 
 
 def _saved_message(saved: TalkEvent, candidacy: Candidacy | None, corrected: bool) -> str:
@@ -168,26 +199,38 @@ def _event_form_page(request, *, scheme, candidacy, event=None) -> HttpResponse:
     """GET: an empty (or correction) form; POST: save it through the services or say why not."""
     user = request.user
     before = _status_before(candidacy, event, user)
-    kwargs = {"user": user, "current_status": before, "with_status": candidacy is not None}
-    version = candidacy.version if candidacy is not None else None
+    kwargs = {
+        "user": user,
+        "current_status": before,
+        "with_status": candidacy is not None,
+        "status_on": _status_on_day(candidacy, event, user),
+    }
+    version = access.seen_version(user, candidacy)
     initial = {**(initial_from_event(event) if event else {}), "version": version}
     form = EventForm(request.POST or None, initial=initial, **kwargs)
     conflict = None
+    back = _back_url(request, scheme, candidacy)
+    done = {"scheme": scheme, "candidacy": candidacy, "event": event}
+    if repeated := _sent_again(request, done, back):
+        return repeated
     if request.method == "POST" and form.is_valid():
         try:
-            saved = _save_event(form, scheme=scheme, candidacy=candidacy, event=event, user=user)
+            saved, message = _save_event(
+                form, scheme=scheme, candidacy=candidacy, event=event, user=user, back=back
+            )
+        except AlreadySubmitted as repeat:
+            return _saved_again(request, repeat, back, done)
         except StaleVersion as stale:
             candidacy = stale.candidacy
-            kwargs["current_status"] = _seen_status(candidacy, user)
+            kwargs["current_status"] = access.seen_status(user, candidacy)
+            kwargs["status_on"] = _status_on_day(candidacy, event, user)
             form, conflict = _after_stale(EventForm, request, stale, **kwargs)
         except TransitionRefused as refused:
-            form.add_error("new_status", refusal_for(user, candidacy, str(refused)))
+            form.add_error("new_status", str(refused))
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            context = {"scheme": scheme, "candidacy": candidacy, "event": saved}
-            back = _back_url(request, scheme, candidacy)
-            return _saved(request, _saved_message(saved, candidacy, bool(event)), back, context)
+            return _saved(request, message, back, {**done, "event": saved})
     context = {
         "form": form,
         "scheme": scheme,
@@ -195,118 +238,129 @@ def _event_form_page(request, *, scheme, candidacy, event=None) -> HttpResponse:
         "event": event,
         "conflict": conflict,
         "form_url": _form_url(scheme, candidacy, event),
-        "back_url": _back_url(request, scheme, candidacy),
-        "next": request.POST.get("next") or request.GET.get("next", ""),
+        # Unique per form: a correction can be open beside the new-event form on one page.
+        "form_id": f"event-{event.pk}-correction" if event else "event-form",
+        "back_url": back,
+        "next": _safe_next(request),
     }
     status = 409 if conflict else (400 if form.errors else 200)
-    return _render(request, "talks/event_form.html", "event-form", context, status=status)
+    return render_page(
+        request, "talks/event_form.html", context, default="event-form", status=status
+    )
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("talks.record_event")
+@access.requires(access.RECORD)
 @vary_on_headers("HX-Request")
-def event_new(request: HttpRequest, scheme_slug: str, country_slug: str) -> HttpResponse:
+def event_new(request: HtmxHttpRequest, scheme_slug: str, country_slug: str) -> HttpResponse:
     candidacy = _candidacy(scheme_slug, country_slug)
     return _event_form_page(request, scheme=candidacy.scheme, candidacy=candidacy)
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("talks.record_event")
+@access.requires(access.RECORD)
 @vary_on_headers("HX-Request")
-def event_new_scheme_wide(request: HttpRequest, scheme_slug: str) -> HttpResponse:
-    scheme = get_object_or_404(Scheme, slug=scheme_slug)
+def event_new_scheme_wide(request: HtmxHttpRequest, scheme_slug: str) -> HttpResponse:
+    scheme = find_scheme(slug=scheme_slug)
+    if scheme is None:
+        raise Http404("No scheme with that address.")
     return _event_form_page(request, scheme=scheme, candidacy=None)
 
 
-def event_targets() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Where an event can be recorded: each scheme as a whole, then each of its candidacies."""
-    groups: dict[int, tuple[str, list[tuple[str, str]]]] = {}
-    for scheme in Scheme.objects.order_by("-announced_on", "name"):
-        groups[scheme.pk] = (scheme.name, [(scheme.slug, f"{scheme.name}: the whole scheme")])
-    candidacies = Candidacy.objects.select_related("scheme", "country").order_by("country__name")
-    for candidacy in candidacies:
-        value = f"{candidacy.scheme.slug}/{candidacy.country.slug}"
-        groups[candidacy.scheme_id][1].append((value, candidacy.country.name))
-    return list(groups.values())
-
-
 @require_GET
-@permission_required("talks.record_event")
+@access.requires(access.RECORD)
 @vary_on_headers("HX-Request")
-def event_new_choose(request: HttpRequest) -> HttpResponse:
+def event_new_choose(request: HtmxHttpRequest) -> HttpResponse:
     """Pick where an event belongs (from the event log), then get its form."""
     scheme_slug, _, country_slug = request.GET.get("where", "").partition("/")
-    scheme = Scheme.objects.filter(slug=scheme_slug).first() if scheme_slug else None
+    scheme = find_scheme(slug=scheme_slug) if scheme_slug else None
     candidacy = None
     if scheme is not None and country_slug:
-        candidacy = (
-            scheme.candidacies.select_related("country", "scheme")
-            .filter(country__slug=country_slug)
-            .first()
-        )
+        candidacy = find_candidacy(scheme_slug=scheme.slug, country_slug=country_slug)
     if scheme is None or (country_slug and candidacy is None):
         context = {"targets": event_targets(), "where": request.GET.get("where", "")}
         context["error"] = "Select where the event belongs." if "where" in request.GET else ""
-        return _render(request, "talks/event_choose.html", "event-choose", context)
+        return render_page(request, "talks/event_choose.html", context, default="event-choose")
     if request.htmx:
         return _event_form_page(request, scheme=scheme, candidacy=candidacy)
     url = _form_url(scheme, candidacy, None)
-    wanted = request.GET.get("next", "")
+    wanted = _safe_next(request)
     return redirect(f"{url}?{urlencode({'next': wanted})}" if wanted else url)
 
 
-def _closed_event_page(request: HttpRequest, event: TalkEvent) -> HttpResponse:
-    context = {"event": event, "scheme": event.scheme, "candidacy": event.candidacy}
+def _closed_event_page(request: HtmxHttpRequest, event: TalkEvent) -> HttpResponse:
+    context: dict[str, Any] = {
+        "event": event,
+        "scheme": event.scheme,
+        "candidacy": event.candidacy,
+    }
     context["back_url"] = _back_url(request, event.scheme, event.candidacy)
-    return _render(request, "talks/event_closed.html", "event-closed", context, status=409)
+    return render_page(
+        request, "talks/event_closed.html", context, default="event-closed", status=409
+    )
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("talks.record_event")
+@access.requires(access.RECORD)
 @vary_on_headers("HX-Request")
-def event_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def event_correct(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     event = _visible_event(request, pk)
+    done = {"scheme": event.scheme, "candidacy": event.candidacy, "event": event}
+    if repeated := _sent_again(request, done, _back_url(request, event.scheme, event.candidacy)):
+        return repeated
     if event.is_retracted or event.is_superseded:
         return _closed_event_page(request, event)
     return _event_form_page(request, scheme=event.scheme, candidacy=event.candidacy, event=event)
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("talks.record_event")
+@access.requires(access.RECORD)
 @vary_on_headers("HX-Request")
-def event_retract(request: HttpRequest, pk: int) -> HttpResponse:
+def event_retract(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     event = _visible_event(request, pk)
+    candidacy = event.candidacy
+    back = _back_url(request, event.scheme, candidacy)
+    done = {"scheme": event.scheme, "candidacy": candidacy, "event": event}
+    if repeated := _sent_again(request, done, back):
+        return repeated
     if event.is_retracted or event.is_superseded:
         return _closed_event_page(request, event)
-    candidacy = event.candidacy
-    initial = {"version": candidacy.version if candidacy else None}
+    initial = {"version": access.seen_version(request.user, candidacy)}
     form = RetractForm(request.POST or None, initial=initial)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            retract_event(
-                event=event,
-                reason=form.cleaned_data["reason"],
+            _, message = write_once(
                 by=request.user,
-                expected_version=form.cleaned_data["version"],
+                key=form.cleaned_data["submission_key"],
+                write=lambda: retract_event(
+                    event=event,
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                ),
+                answer=lambda retracted: f"Event retracted: {retracted.title}.",
+                redirect_to=back,
             )
+        except AlreadySubmitted as repeat:
+            return _saved_again(request, repeat, back, done)
         except StaleVersion as stale:
             form, conflict = _after_stale(RetractForm, request, stale)
             candidacy = stale.candidacy
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            context = {"scheme": event.scheme, "candidacy": candidacy, "event": event}
-            back = _back_url(request, event.scheme, candidacy)
-            return _saved(request, f"Event retracted: {event.title}.", back, context)
-    context = {
+            return _saved(request, message, back, done)
+    context: dict[str, Any] = {
         "form": form,
         "event": event,
         "scheme": event.scheme,
         "candidacy": candidacy,
         "conflict": conflict,
-        "back_url": _back_url(request, event.scheme, candidacy),
-        "next": request.POST.get("next") or request.GET.get("next", ""),
+        "back_url": back,
+        "next": _safe_next(request),
     }
     status = 409 if conflict else (400 if form.errors else 200)
-    return _render(request, "talks/event_retract.html", "retract-form", context, status=status)
+    return render_page(
+        request, "talks/event_retract.html", context, default="retract-form", status=status
+    )

@@ -1,41 +1,61 @@
 """The event log: filters, search, sorting and pagination, all in the URL."""
 
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
-from talks.event_queries import (
-    EventLogFilters,
-    filtered_events,
-    sort_description,
-    uses_full_text_search,
-)
-from talks.views.page_tools import paginate, template_for, tidy_query
+from hubtracker.rendering import HtmxHttpRequest, render_page, tidy_query
+from talks.following.services import page_visit
+from talks.forms.event_log import EventLogFilters
+from talks.jobs.exports import runs_in_background
+from talks.selectors.event_log import event_log_page, uses_full_text_search
+from talks.selectors.paging import BadPageLink, PageRequest, without_paging
 
 FORM_ID = "event-filters"
 
 
 @require_GET
 @vary_on_headers("HX-Request")
-def event_log(request: HttpRequest) -> HttpResponse:
+def event_log(request: HtmxHttpRequest) -> HttpResponse:
     form = EventLogFilters(request.GET or None)
     form.is_valid()
     filters = form.filters()
-    context = {
+    query = tidy_query(request)
+    search_query = without_paging(query)
+    try:
+        found = event_log_page(
+            user=request.user,
+            filters=filters,
+            wanted=PageRequest.from_query(request.GET),
+            query_id=search_query.urlencode(),
+        )
+    except BadPageLink as error:
+        first = f"{request.path}?{search_query.urlencode()}" if search_query else request.path
+        problem = {"problem": str(error), "first_page": first}
+        return render(request, "talks/bad_page_link.html", problem, status=400)
+    context: dict[str, Any] = {
         "form": form,
         "filters": filters,
-        "page_obj": paginate(request, filtered_events(user=request.user, filters=filters)),
-        "sorted_by": sort_description(filters),
+        "page_obj": found.page,
+        "sorted_by": found.sorted_by,
         "full_text": uses_full_text_search(),
-        "query": tidy_query(request),
-        "filtered": any(key != "page" for key in tidy_query(request)),
+        "query": query,
+        "filtered": bool(search_query),
+        "export_query": search_query.urlencode(),
+        "export_in_background": runs_in_background(found.page.total.value),
+        **page_visit(request, search=request.GET),
     }
-    template = template_for(
-        request, "talks/event_log.html", partials=["event-results"], default="event-results"
+    response = render_page(
+        request,
+        "talks/event_log.html",
+        context,
+        partials=["event-results"],
+        default="event-results",
     )
-    response = render(request, template, context)
     if request.htmx and request.htmx.trigger == FORM_ID:
         query = context["query"].urlencode()
         push_url(response, f"{request.path}?{query}" if query else request.path)

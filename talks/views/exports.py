@@ -5,29 +5,40 @@ in memory at a time and a gunicorn worker thread is the only thing it occupies. 
 openpyxl's write-only mode into a spooled temporary file and then streamed back.
 """
 
-from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from talks.event_queries import EventLogFilters, filtered_events
-from talks.exports import (
+from talks import access
+from talks.documents.exports import (
     CANDIDACY_HEADER,
-    EVENT_HEADER,
     ExportRecord,
+    candidacies_marking,
     candidacy_rows,
     csv_stream,
-    event_rows,
+    event_csv_blocks,
+    events_marking,
+    events_workbook,
     export_filename,
     finish_export_log,
     log_export,
     xlsx_file,
 )
-from talks.filters import resolve_filters
-from talks.models import ExportFormat, ExportKind, Scheme
-from talks.selectors import can_see_sensitive, shortlist_rows
-from talks.views.dashboard import sort_rows
+from talks.forms.dashboard import resolve_filters
+from talks.forms.event_log import EventLogFilters
+from talks.jobs.exports import runs_in_background
+from talks.jobs.offers import offer_background_export
+from talks.models import ExportFormat, ExportKind
+from talks.selectors.dashboard import shortlist_rows, sort_rows
+from talks.selectors.event_log import filtered_events
+from talks.selectors.lookups import all_schemes
 
 # Dashboard parameters that change the table's rows: the map falls back to a default for a bad
 # one, an export refuses instead (a file must never hold something other than what was asked).
@@ -39,16 +50,20 @@ EXPORT_ERRORS = {
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _respond(*, request, record: ExportRecord, header, rows, name: str) -> HttpResponse:
+def _respond(
+    *, request, record: ExportRecord, header, rows, name: str, marking: str = ""
+) -> HttpResponseBase:
     """Stream CSV or send XLSX, logging the export (row count filled in when known)."""
-    sensitive = can_see_sensitive(request.user)
+    sensitive = access.sees_sensitive(request.user)
     if record.format == ExportFormat.CSV:
         log = log_export(user=request.user, record=record, included_sensitive=sensitive)
         stream = csv_stream(header, rows, on_done=lambda n: finish_export_log(log, n))
         response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
-    workbook, count = xlsx_file(title=record.kind.capitalize(), header=header, rows=rows)
+    workbook, count = xlsx_file(
+        title=record.kind.capitalize(), header=header, rows=rows, marking=marking
+    )
     log_export(user=request.user, record=record, included_sensitive=sensitive, row_count=count)
     return FileResponse(
         workbook, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_TYPE
@@ -60,10 +75,10 @@ def _bad_request(request: HttpRequest, errors: list[str]) -> HttpResponse:
 
 
 @require_GET
-@permission_required("talks.export_briefing", raise_exception=True)
-def export_candidacies(request: HttpRequest, fmt: str) -> HttpResponse:
+@access.requires(access.EXPORT)
+def export_candidacies(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """The dashboard's table: same query string (scheme, date, sort), same rows, same order."""
-    schemes = list(Scheme.objects.all())
+    schemes = all_schemes()
     filters = resolve_filters(request.GET, schemes=schemes, years=[], today=timezone.localdate())
     errors = [EXPORT_ERRORS[field] for field, _ in filters.errors if field in EXPORT_ERRORS]
     if filters.as_of > timezone.localdate():
@@ -79,20 +94,52 @@ def export_candidacies(request: HttpRequest, fmt: str) -> HttpResponse:
         ExportKind.CANDIDACIES, fmt, {"scheme": scheme.slug, "date": as_of.isoformat()}
     )
     name = export_filename("candidacies", scheme.slug, f"as-of-{as_of:%Y-%m-%d}")
-    return _respond(request=request, record=record, header=CANDIDACY_HEADER, rows=rows, name=name)
+    marking = candidacies_marking(user=request.user, scheme=scheme, as_of=as_of)
+    return _respond(
+        request=request,
+        record=record,
+        header=CANDIDACY_HEADER,
+        rows=rows,
+        name=name,
+        marking=marking,
+    )
 
 
 @require_GET
-@permission_required("talks.export_briefing", raise_exception=True)
-def export_events(request: HttpRequest, fmt: str) -> HttpResponse:
+@access.requires(access.EXPORT)
+def export_events(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """The event log's rows, all pages: same form, same query, same order as the page."""
     form = EventLogFilters(request.GET or None)
     form.is_valid()
     events = filtered_events(user=request.user, filters=form.filters())
-    rows = event_rows(user=request.user, events=events)
-    filters = {key: value for key, value in request.GET.items() if key != "page" and value}
+    total = events.count()
+    if runs_in_background(total):
+        return offer_background_export(request, fmt=fmt, total=total)
+    filters: dict[str, object] = {
+        key: value for key, value in request.GET.items() if key != "page" and value
+    }
     if form.errors:
         filters["ignored (invalid)"] = sorted(form.errors)
     record = ExportRecord(ExportKind.EVENTS, fmt, filters)
     name = export_filename("events")
-    return _respond(request=request, record=record, header=EVENT_HEADER, rows=rows, name=name)
+    if fmt == ExportFormat.CSV:
+        return _events_csv(request, record, events, name)
+    marking = events_marking(user=request.user, events=events)
+    workbook, count = events_workbook(user=request.user, events=events, marking=marking)
+    sensitive = access.sees_sensitive(request.user)
+    log_export(user=request.user, record=record, included_sensitive=sensitive, row_count=count)
+    return FileResponse(
+        workbook, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_TYPE
+    )
+
+
+def _events_csv(request, record: ExportRecord, events, name: str) -> StreamingHttpResponse:
+    """The events CSV as the database writes it (`event_csv_blocks`), logged as it goes."""
+    sensitive = access.sees_sensitive(request.user)
+    log = log_export(user=request.user, record=record, included_sensitive=sensitive)
+    blocks = event_csv_blocks(
+        user=request.user, events=events, on_done=lambda n: finish_export_log(log, n)
+    )
+    response = StreamingHttpResponse(blocks, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response

@@ -9,14 +9,15 @@ import zlib
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hubtracker.auth import permission_required
-from talks import imports
+from talks import access
 from talks.models import Scheme
+from talks.selectors.lookups import find_scheme
+from talks.services import imports, submissions
 
 SESSION_KEY = "event_import"
 
@@ -72,42 +73,72 @@ def _preview(request: HttpRequest, scheme: Scheme, form: UploadForm) -> tuple:
     return report, _stash(request, scheme, text, upload.name)
 
 
+def _scheme(slug: str) -> Scheme:
+    scheme = find_scheme(slug=slug)
+    if scheme is None:
+        raise Http404("No scheme with that address.")
+    return scheme
+
+
 @require_http_methods(["GET", "POST"])
-@permission_required("talks.import_events")
+@access.requires(access.IMPORT)
 def event_import(request: HttpRequest, scheme_slug: str) -> HttpResponse:
-    scheme = get_object_or_404(Scheme, slug=scheme_slug)
+    scheme = _scheme(scheme_slug)
     form = UploadForm(request.POST or None, request.FILES or None)
     report = digest = None
     if request.method == "POST" and form.is_valid():
         report, digest = _preview(request, scheme, form)
     context = {"scheme": scheme, "form": form, "report": report, "digest": digest}
+    context["submission_key"] = submissions.new_key()
     status = 400 if form.errors else 200
     return render(request, "talks/event_import.html", context, status=status)
 
 
 @require_POST
-@permission_required("talks.import_events")
+@access.requires(access.IMPORT)
 def event_import_confirm(request: HttpRequest, scheme_slug: str) -> HttpResponse:
-    scheme = get_object_or_404(Scheme, slug=scheme_slug)
+    scheme = _scheme(scheme_slug)
+    done_url = reverse("event_import", args=[scheme.slug])
+    key = request.POST.get(submissions.FIELD)
+    if earlier := submissions.earlier_submission(by=request.user, key=key):
+        return _confirmed_again(request, submissions.AlreadySubmitted(earlier), done_url)
     stash = _stashed(request, scheme, request.POST.get("sha256", ""))
     if stash is None:
         messages.error(request, "That upload has expired or was replaced: upload the file again.")
-        return redirect("event_import", scheme.slug)
-    report = imports.run_import(scheme=scheme, text=stash["text"], by=request.user, commit=True)
+        return redirect(done_url)
+    try:
+        report, message = submissions.write_once(
+            by=request.user,
+            key=key,
+            write=lambda: imports.run_import(
+                scheme=scheme, text=stash["text"], by=request.user, commit=True
+            ),
+            answer=lambda report: (
+                f"Imported {stash['name']}: {report.new_count} new, "
+                f"{report.present_count} already present."
+            ),
+            redirect_to=done_url,
+            kept=lambda report: report.ok,  # nothing imported: the form may be sent again
+        )
+    except submissions.AlreadySubmitted as repeat:
+        return _confirmed_again(request, repeat, done_url)
     if not report.ok:
         context = {"scheme": scheme, "form": UploadForm(), "report": report, "digest": None}
         return render(request, "talks/event_import.html", context, status=400)
-    del request.session[SESSION_KEY]
-    messages.success(
-        request,
-        f"Imported {stash['name']}: {report.new_count} new, "
-        f"{report.present_count} already present.",
-    )
-    return redirect(reverse("event_import", args=[scheme.slug]))
+    request.session.pop(SESSION_KEY, None)
+    messages.success(request, message)
+    return redirect(done_url)
+
+
+def _confirmed_again(request: HttpRequest, repeat, done_url: str) -> HttpResponse:
+    """The same confirm sent twice: the file was imported once; say so."""
+    request.session.pop(SESSION_KEY, None)
+    messages.success(request, f"{repeat.message} (The form was sent twice; it was imported once.)")
+    return redirect(repeat.redirect_to or done_url)
 
 
 @require_GET
-@permission_required("talks.import_events")
+@access.requires(access.IMPORT)
 def event_import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         "\ufeff" + imports.template_csv(), content_type="text/csv; charset=utf-8"

@@ -2,38 +2,60 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from talks import page_selectors
-from talks.views.page_tools import paginate, template_for
+from hubtracker.rendering import render_page, tidy_query
+from talks.following.services import page_visit
+from talks.selectors import standings
+from talks.selectors.paging import BadPageLink, timeline_page
+from talks.selectors.status_over_time import (
+    MARKS_PER_LANE,
+    plotly_figure,
+    scheme_status_over_time,
+)
 
 
 @require_GET
 def scheme_list(request: HttpRequest) -> HttpResponse:
-    schemes = page_selectors.scheme_list(user=request.user)
+    schemes = standings.scheme_list(user=request.user)
     return render(request, "talks/scheme_list.html", {"schemes": schemes})
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def scheme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    scheme = page_selectors.scheme_detail(slug=slug)
+    scheme = standings.scheme_detail(slug=slug)
     if scheme is None:
         raise Http404("No scheme with that address.")
-    shortlist = page_selectors.scheme_shortlist(user=request.user, scheme=scheme)
+    query = tidy_query(request)
+    try:
+        page = timeline_page(
+            standings.scheme_timeline(user=request.user, scheme=scheme),
+            query,
+            name=f"scheme:{scheme.slug}",
+        )
+    except BadPageLink as error:
+        problem = {"problem": str(error), "first_page": request.path}
+        return render(request, "talks/bad_page_link.html", problem, status=400)
+    shortlist = standings.scheme_shortlist(user=request.user, scheme=scheme)
+    chart = scheme_status_over_time(user=request.user, scheme=scheme, until=timezone.localdate())
     context = {
+        "chart": chart,
+        "chart_figure": plotly_figure(chart),
+        "chart_marks_per_lane": MARKS_PER_LANE,
         "scheme": scheme,
         "shortlist": shortlist,
         "unnamed": max((scheme.shortlist_size or 0) - len(shortlist), 0),
-        "page_obj": paginate(
-            request, page_selectors.scheme_timeline(user=request.user, scheme=scheme)
-        ),
+        "page_obj": page,
+        "query": query,
+        **page_visit(request, scheme=scheme),
     }
-    template = template_for(
+    return render_page(
         request,
         "talks/scheme_detail.html",
+        context,
         partials=["scheme-shortlist", "scheme-timeline"],
         default="scheme-timeline",
     )
-    return render(request, template, context)

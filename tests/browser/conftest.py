@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.cache import cache
 from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.factories import PASSWORD
 from tests.groups import ensure_groups
@@ -99,7 +100,7 @@ def page(browser, live_server, blocked_requests) -> Iterator[Page]:
 
 def log_in(page: Page, live_server, user, next_path: str = "/") -> None:
     page.goto(f"{live_server.url}/login/?next={next_path}")
-    page.fill("#id_username", user.username)
+    page.fill("#id_login", user.username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
@@ -116,3 +117,22 @@ def wait_for_htmx(page: Page) -> None:
     """Wait until htmx has no request in flight (htmx marks busy elements with htmx-request)."""
     page.wait_for_load_state("networkidle")
     page.wait_for_selector(".htmx-request", state="detached")
+
+
+def show_interactive_map(page: Page) -> None:
+    """Point at the map as a user would: Plotly then draws it in place of the server's SVG.
+    Returns once Plotly's map is drawn (its data in `gd.data`). Tries again if the page was
+    still loading when the pointer arrived."""
+    drawn = "#status-map-plot[data-drawn] .choroplethlayer path.choroplethlocation"
+    for attempt in range(3):
+        page.wait_for_load_state()
+        page.mouse.move(0, 0)
+        box = page.locator("#status-map .app-map__frame").bounding_box()
+        page.mouse.move(box["x"] + 5, box["y"] + 5)
+        try:
+            page.wait_for_selector(drawn, state="attached", timeout=6000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+    page.mouse.move(0, 0)

@@ -1,4 +1,5 @@
-"""An analyst records an event that moves Kosovo's status; the page updates without a reload.
+"""An analyst records an event that moves Kosovo from Negotiating to Agreed; the page updates
+without a reload.
 
 A second analyst, holding the same form opened before that save, is refused with the conflict
 message, keeps what they typed, and can save once they have read what changed.
@@ -10,9 +11,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from talks.demo import load_demo_data
 from talks.models import Candidacy
-from talks.statuses import Status
+from talks.rules.statuses import Status
+from talks.services.demo import load_demo_data
 from tests.browser.conftest import log_in, new_page, screenshot, wait_for_htmx
 
 SCHEME = "uk-return-hubs-2025"
@@ -34,7 +35,7 @@ def fill_event(page, *, title: str, quote: str, status: str | None) -> None:
     form = page.locator("#event-form")
     form.locator("#id_day").fill("20")
     form.locator("#id_month").fill("11")
-    form.locator("#id_year").fill("2025")
+    form.locator("#id_year").fill("2026")
     form.locator("#id_kind").select_option("formal_talks")
     form.locator("#id_title").fill(title)
     form.locator("#id_quote").fill(quote)
@@ -57,7 +58,7 @@ def test_an_analyst_moves_kosovo_in_place_and_a_stale_form_gets_the_conflict(
     # The first analyst opens Kosovo's panel on the map and adds an event in place.
     log_in(page, live_server, analyst, next_path=quote(dashboard, safe="/"))
     kosovo_row = page.locator("#status-table tr[data-country=XKX]")
-    expect(kosovo_row).to_contain_text("Exploratory talks")
+    expect(kosovo_row).to_contain_text("Negotiating")
     map_before = page.locator("#status-map-data").text_content()
     loads = count_loads(page)
     page.get_by_role("link", name="Add an event for Kosovo").click()
@@ -67,28 +68,28 @@ def test_an_analyst_moves_kosovo_in_place_and_a_stale_form_gets_the_conflict(
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a title.")
     screenshot(page, "event-form-errors")
 
-    fill_event(page, title="Formal talks open", quote="We have begun", status="negotiating")
+    fill_event(page, title="Terms agreed", quote="We have agreed", status="agreed")
     page.locator("#event-form button[type=submit]").click()
     wait_for_htmx(page)
-    expect(page.locator("#event-form")).to_contain_text("Kosovo is now Negotiating")
+    expect(page.locator("#event-form")).to_contain_text("Kosovo is now Agreed")
     # The map, the counts and the table refresh without a reload.
-    expect(kosovo_row).to_contain_text("Negotiating")
-    expect(page.locator("#country-panel")).to_contain_text("Negotiating")
+    expect(kosovo_row).to_contain_text("Agreed")
+    expect(page.locator("#country-panel")).to_contain_text("Agreed")
     map_after = page.locator("#status-map-data").text_content()
     assert map_after != map_before
-    assert "Negotiating" in map_after
-    expect(page.locator(".app-counts")).to_contain_text("Negotiating")
+    assert "Agreed" in map_after
+    expect(page.locator(".app-counts")).to_contain_text("Agreed")
     screenshot(page, "dashboard-after-event")
     assert loads == [], "the page reloaded"
     kosovo.refresh_from_db()
-    assert kosovo.status == Status.NEGOTIATING
+    assert kosovo.status == Status.AGREED
 
     # On Kosovo's page, an event added in place appears in the timeline, and a retraction
     # made from the timeline shows there, both without a reload.
     page.goto(f"{live_server.url}/countries/kosovo/")
     loads = count_loads(page)
     timeline = page.locator("#country-timeline")
-    expect(timeline).to_contain_text("Formal talks open")
+    expect(timeline).to_contain_text("Terms agreed")
     page.get_by_role("link", name="Add event for Kosovo in UK return hubs (2025)").click()
     fill_event(page, title="Follow-up meeting in Pristina", quote="", status=None)
     page.locator("#event-form button[type=submit]").click()
@@ -111,7 +112,7 @@ def test_an_analyst_moves_kosovo_in_place_and_a_stale_form_gets_the_conflict(
     wait_for_htmx(other)
     conflict = other.locator("#conflict")
     expect(conflict).to_contain_text("Someone else changed this while you were editing")
-    expect(conflict).to_contain_text("Formal talks open")
+    expect(conflict).to_contain_text("Terms agreed")
     expect(other.locator("#id_quote")).to_have_value("Words I typed carefully")
     expect(other.locator("#id_title")).to_have_value("Second analyst's note")
     expect(other.locator("input[name=version]")).to_have_value(str(kosovo.version))

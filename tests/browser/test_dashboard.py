@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from talks.demo import load_demo_data
-from talks.statuses import COLOURS, Status
-from tests.browser.conftest import log_in, screenshot, wait_for_htmx
+from talks.rules.statuses import COLOURS, Status
+from talks.services.demo import load_demo_data
+from tests.browser.conftest import log_in, screenshot, show_interactive_map, wait_for_htmx
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -26,9 +26,7 @@ def demo(cleared_analyst):
 
 
 def wait_for_map(page: Page) -> None:
-    page.wait_for_selector(
-        f"{PLOT}[data-drawn] .choroplethlayer path.choroplethlocation", state="attached"
-    )
+    show_interactive_map(page)
 
 
 def trace_of(page: Page, code: str) -> dict:
@@ -60,14 +58,14 @@ def test_viewer_sees_a_drawn_map_with_kosovo_coloured_as_its_own_country(
     page.goto(f"{live_server.url}/?scheme={UK}")
     wait_for_map(page)
     kosovo = trace_of(page, "XKX")
-    assert kosovo["name"] == "Exploratory talks"
-    assert kosovo["colour"] == COLOURS[Status.EXPLORATORY]
+    assert kosovo["name"] == "Negotiating"
+    assert kosovo["colour"] == COLOURS[Status.NEGOTIATING]
     assert kosovo["paths"] == 1
-    assert kosovo["fill"] == "rgb(0, 114, 178)"  # #0072B2, drawn
+    assert kosovo["fill"] == "rgb(240, 228, 66)"  # #F0E442, drawn
     assert trace_of(page, "SRB")["name"] == "Shortlisted"
     expect(page.locator(f"{PLOT} .scatterlayer .js-line")).to_have_count(1)  # the route
-    expect(page.locator(".legendtext", has_text="Exploratory talks")).to_be_visible()
-    expect(status_cell(page, "Kosovo")).to_have_text("Exploratory talks")
+    expect(page.locator(".app-map__legend li", has_text="Negotiating")).to_be_visible()
+    expect(status_cell(page, "Kosovo")).to_have_text("Negotiating")
     screenshot(page, "dashboard-viewer")
 
 
@@ -103,9 +101,9 @@ def test_back_returns_to_the_previous_date_with_the_map_drawn(
     wait_for_htmx(page)
     expect(status_cell(page, "Kosovo")).to_have_text("Open to talks")
     page.go_back()
+    expect(status_cell(page, "Kosovo")).to_have_text("Negotiating")  # the page loaded afresh
     wait_for_map(page)
-    expect(status_cell(page, "Kosovo")).to_have_text("Exploratory talks")
-    assert trace_of(page, "XKX")["name"] == "Exploratory talks"
+    assert trace_of(page, "XKX")["name"] == "Negotiating"
 
 
 def test_the_dashboard_passes_axe_checks(page: Page, live_server, cleared_analyst, demo):
@@ -125,19 +123,23 @@ def test_clicking_a_country_opens_its_panel_in_place(page: Page, live_server, vi
     wait_for_htmx(page)
     panel = page.locator("#country-panel")
     expect(panel.locator("h2")).to_have_text("Kosovo")
-    expect(panel).to_contain_text("Exploratory talks")
+    expect(panel).to_contain_text("Negotiating")
     expect(panel).to_contain_text("Latest events")
     assert "country=kosovo" in page.url
     assert page.locator(f"{PLOT}[data-drawn]").count() == 1  # the map stayed; no page load
     screenshot(page, "dashboard-panel-kosovo")
 
     # Click Montenegro on the map (away from the route, whose waypoints have hover text too).
-    index = page.evaluate(
-        """s => document.querySelector(s).data.findIndex(
-            (t, i) => i > 0 && (t.locations || []).includes("MNE"))""",
+    # Montenegro shares its trace (Rejected) with other countries: take its own path.
+    trace, location = page.evaluate(
+        """s => {
+            const data = document.querySelector(s).data;
+            const trace = data.findIndex((t, i) => i > 0 && (t.locations || []).includes("MNE"));
+            return [trace, data[trace].locations.indexOf("MNE")];
+        }""",
         PLOT,
     )
-    montenegro = page.locator(".choroplethlayer .trace").nth(index).locator("path").first
+    montenegro = page.locator(".choroplethlayer .trace").nth(trace).locator("path").nth(location)
     box = montenegro.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     wait_for_htmx(page)
@@ -171,8 +173,8 @@ def test_the_dashboard_works_without_javascript(browser, live_server, viewer, de
     try:
         log_in(page, live_server, viewer)
         page.goto(f"{live_server.url}/?scheme={UK}")
-        expect(status_cell(page, "Kosovo")).to_have_text("Exploratory talks")
-        expect(page.locator(".app-map__fallback")).to_be_visible()
+        expect(status_cell(page, "Kosovo")).to_have_text("Negotiating")
+        expect(page.locator("#status-map-svg a[data-country=kosovo]")).to_have_count(1)
         page.fill("#date", "2025-06-01")
         page.click(".app-dash-filters button[type=submit]")
         page.wait_for_load_state()
@@ -182,5 +184,11 @@ def test_the_dashboard_works_without_javascript(browser, live_server, viewer, de
         page.wait_for_load_state()
         expect(page.locator("#country-panel h2")).to_have_text("Serbia")
         screenshot(page, "dashboard-no-javascript")
+        page.locator("#status-map-svg a[data-country=kosovo] path").click()
+        page.wait_for_load_state()
+        expect(page.locator("#country-panel h2")).to_have_text("Kosovo")
+        expect(page.locator("#status-map-svg .app-map__selected")).to_have_attribute(
+            "d", page.locator("#status-map-svg path[data-code=XKX]").get_attribute("d")
+        )
     finally:
         context.close()

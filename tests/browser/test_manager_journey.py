@@ -3,6 +3,7 @@
 import io
 
 from docx import Document
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.conftest import log_in, screenshot, wait_for_htmx
@@ -33,9 +34,15 @@ def test_manager_previews_and_downloads_a_briefing(page, live_server, manager):
     screenshot(page, "briefing-preview")
     assert not [m for m in console if "Content Security Policy" in m], console
 
+    # The page's timers are held, so the "busy" label is checked however long the PDF takes.
+    page.clock.install()
+    download_link = page.locator("a[data-app-download]").first
     with page.expect_download() as pdf_download:
         page.click("text=Download PDF")
-    assert page.get_by_text("Preparing your PDF…").first.is_visible()
+    expect(download_link).to_have_text("Preparing your PDF…")
+    expect(download_link).to_have_attribute("aria-disabled", "true")
+    page.clock.run_for(8_000)
+    expect(download_link).to_have_text("Download PDF")
     pdf = PdfReader(io.BytesIO(pdf_download.value.path().read_bytes()))
     text = " ".join(p.extract_text() for p in pdf.pages)
     assert pdf_download.value.suggested_filename.endswith("as-of-2025-12-31.pdf")

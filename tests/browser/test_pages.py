@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from talks.demo import load_demo_data
+from talks.services.demo import load_demo_data
 from tests.browser.conftest import log_in, screenshot, wait_for_htmx
 
 # The live server reads committed data, so these tests flush the database after each test.
@@ -21,16 +21,14 @@ def test_viewer_browses_from_the_country_list_to_kosovos_timeline(page, live_ser
     log_in(page, live_server, viewer, next_path="/countries/")
     expect(page.get_by_role("heading", name="Countries", level=1)).to_be_visible()
     kosovo_row = page.locator("#country-table tbody tr", has_text="Kosovo")
-    expect(kosovo_row).to_contain_text("Exploratory talks")
+    expect(kosovo_row).to_contain_text("UK return hubs (2025): Negotiating since 5 Dec 2025")
     expect(kosovo_row).to_contain_text("Potential EU candidate")
     screenshot(page, "pages-country-list")
 
     kosovo_row.get_by_role("link", name="Kosovo", exact=True).click()
     expect(page).to_have_url(re.compile(r"/countries/kosovo/$"))
     expect(page.get_by_role("heading", name="Kosovo", level=1)).to_be_visible()
-    expect(page.locator("#country-standing")).to_contain_text(
-        "Informal contacts between the governments are confirmed."
-    )
+    expect(page.locator("#country-standing")).to_contain_text("Formal talks are under way.")
     item = page.locator("#country-timeline li.app-event", has_text="Kurti: Kosovo wants to help")
     expect(item.locator("blockquote")).to_contain_text("We want to help the UK")
     expect(item.locator("figcaption")).to_have_text("Albin Kurti, Prime Minister of Kosovo")

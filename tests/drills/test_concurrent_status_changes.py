@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 
 from talks.models import AuditEntry, Candidacy, TalkEvent
-from talks.services import StaleVersion, record_event
-from talks.statuses import Status
+from talks.rules.statuses import Status
+from talks.services.events import StaleVersion, record_event
 from tests.factories import CandidacyFactory, add_event, details
 
 pytestmark = [

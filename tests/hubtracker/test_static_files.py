@@ -27,3 +27,26 @@ def test_css_braces_balance(path):
         depth += line.count("{") - line.count("}")
         assert depth >= 0, f"{path.name}:{number}: '}}' without '{{'"
     assert depth == 0, f"{path.name}: {depth} unclosed '{{'"
+
+
+STYLESHEET = ROOT / "static" / "css" / "hubtracker.css"
+
+
+def test_the_stylesheet_is_organised_by_component_not_by_author():
+    comments = " ".join(re.findall(r"/\*.*?\*/", STYLESHEET.read_text(), flags=re.S)).lower()
+    for word in ("helper", "engineer", "session", "agent"):
+        assert word not in comments, f"the stylesheet names who wrote it: {word}"
+
+
+def test_no_selector_is_declared_twice_at_the_top_level():
+    text = re.sub(r"/\*.*?\*/", "", STYLESHEET.read_text(), flags=re.S)
+    selectors = [s.strip() for s in re.findall(r"^([^\s@}][^{]*)\{", text, flags=re.M)]
+    repeated = sorted({s for s in selectors if selectors.count(s) > 1})
+    assert not repeated, f"declared more than once: {repeated}"
+
+
+def test_every_loading_indicator_uses_the_one_loading_style():
+    for path in (ROOT / "templates").rglob("*.html"):
+        for classes in re.findall(r'class="([^"]*htmx-indicator[^"]*)"', path.read_text()):
+            assert "app-loading" in classes.split(), f"{path.name}: {classes}"
+    assert ".app-loading" in STYLESHEET.read_text()

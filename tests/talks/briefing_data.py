@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group, Permission
 
 from talks.models import Candidacy, Classification, Scheme
-from talks.statuses import Status
+from talks.rules.statuses import Status
 from tests.factories import (
     CandidacyFactory,
     CountryFactory,

@@ -3,9 +3,9 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from talks.bulk import generate_bulk_events
-from talks.demo import load_demo_data
 from talks.models import TalkEvent
+from talks.services.bulk import generate_bulk_events
+from talks.services.demo import load_demo_data
 
 SENSITIVE_TITLE = "The Times: UK opens talks with Skopje"
 HX = {"HX-Request": "true"}

@@ -10,11 +10,11 @@ from django.utils import timezone
 from docx import Document
 from pypdf import PdfReader
 
-from talks.briefing_documents import render_docx, render_pdf
-from talks.briefings import BriefingRequest, build_briefing
+from talks.documents.briefings import render_docx, render_pdf
+from talks.documents.static_map import render_status_map, svg_to_png
 from talks.models import ExportLog
-from talks.static_map import MapCountry, render_status_map, svg_to_png
-from talks.statuses import COLOURS, Status
+from talks.rules.statuses import COLOURS, Status
+from talks.selectors.briefings import BriefingRequest, MapCountry, build_briefing
 from tests.factories import CandidacyFactory, CountryFactory, SchemeFactory, add_event
 from tests.talks.briefing_data import AS_OF, SECRET, SINCE, BriefingData, make_scheme_data
 
@@ -129,7 +129,7 @@ def test_builder_runs_a_fixed_number_of_queries(
         for day in range(1, 4):
             add_event(candidacy, recorder, occurred_on=datetime.date(2025, 10, day), title=f"E{n}")
     cleared_manager.has_perm("talks.view_sensitive")  # warm the permission cache
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):  # 6 for the facts, 2 for the status-over-time chart
         briefing = _build(scheme_data.scheme, cleared_manager, sensitive=True)
     assert len(briefing.schemes[0].countries) == 3 + extra_countries
 
@@ -186,8 +186,9 @@ def test_docx_has_headings_table_map_and_marking(scheme_data, manager, monkeypat
         "Country",
         "Status",
         "Since",
+        "Status on 30 September 2025",
     ]
-    assert len(document.inline_shapes) == 1
+    assert len(document.inline_shapes) == 2  # the map and the status-over-time chart
     text = _docx_text(document)
     for name in COUNTRIES + CHANGES + ["31 December 2025"]:
         assert name in text
@@ -270,7 +271,9 @@ def test_preview_shows_gov_uk_errors_for_a_bad_date(client, manager, scheme_data
     html = client.get(reverse("briefing_preview"), query).content.decode()
     assert "There is a problem" in html
     assert "The &#x27;as of&#x27; date must be a real date" in html or "must be a real date" in html
-    assert 'href="#as_of_day"' in html
+    assert 'href="#as_of_day"' in html  # the box the error is about
+    assert 'govuk-input--error" id="as_of_day"' in html
+    assert 'govuk-input--error" id="as_of_month"' not in html
 
 
 @pytest.mark.parametrize(
@@ -279,7 +282,8 @@ def test_preview_shows_gov_uk_errors_for_a_bad_date(client, manager, scheme_data
         ({"schemes": []}, "Select at least one scheme"),
         ({"as_of_day": ""}, "must include a day"),
         ({"changes_since_year": "2026"}, "must be before"),
-        ({"as_of_year": "2999"}, "today or in the past"),
+        ({"as_of_year": "2099"}, "today or in the past"),
+        ({"as_of_year": "2999"}, "The year must be between 1900 and 2100"),
         ({"as_of_day": "", "as_of_month": "", "as_of_year": ""}, "Enter the"),
     ],
 )
@@ -288,6 +292,14 @@ def test_preview_validation_messages(client, manager, scheme_data, change, messa
     query = _query(scheme_data.scheme) | change
     html = client.get(reverse("briefing_preview"), query).content.decode()
     assert message in html.replace("&#x27;", "'")
+
+
+def test_the_error_summary_links_to_the_first_scheme_box(client, manager, scheme_data):
+    client.force_login(manager)
+    query = _query(scheme_data.scheme) | {"schemes": []}
+    html = client.get(reverse("briefing_preview"), query).content.decode()
+    assert '<a href="#schemes_0">Select at least one scheme</a>' in html
+    assert 'id="schemes_0" name="schemes" type="checkbox"' in html
 
 
 def test_sensitive_option_is_refused_server_side_without_clearance(client, manager, scheme_data):
@@ -344,7 +356,8 @@ def test_briefing_of_several_schemes_one_without_countries(scheme_data, manager)
     text = _pdf_text(render_pdf(briefing))
     assert "EU return-hubs working group" in text and "No countries are recorded" in text
     document = Document(io.BytesIO(render_docx(briefing)))
-    assert len(document.inline_shapes) == 1 and len(document.tables) == 1
+    # one scheme has countries: its map and its status-over-time chart
+    assert len(document.inline_shapes) == 2 and len(document.tables) == 1
     assert "No countries are recorded for this scheme." in _docx_text(document)
 
 
@@ -358,6 +371,6 @@ def test_preview_page_query_count_does_not_grow_with_the_data(
         add_event(candidacy, recorder, occurred_on=datetime.date(2025, 10, 2))
     client.force_login(cleared_manager)
     query = _query(scheme_data.scheme, sensitive=True)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):  # 2 of them for the status-over-time chart
         response = client.get(reverse("briefing_preview"), query, headers={"HX-Request": "true"})
     assert response.status_code == 200

@@ -12,10 +12,10 @@ import time
 import pytest
 from django.db import connection, connections
 
-from talks import services
 from talks.models import AuditEntry, Candidacy, TalkEvent
-from talks.services import StaleVersion, record_event
-from talks.statuses import Status
+from talks.rules.statuses import Status
+from talks.services import events
+from talks.services.events import StaleVersion, record_event
 from tests.factories import CandidacyFactory, add_event, details
 from tests.groups import ensure_groups
 
@@ -69,13 +69,13 @@ def test_two_concurrent_saves_on_one_version_one_wins_one_is_refused(
 ):
     # Hold the winner's transaction open (row lock taken, not yet committed) for a moment, so
     # the other save really runs while it is in flight and has to wait for the lock.
-    real_refresh = services.refresh_cached_status
+    real_refresh = events.refresh_cached_status
 
-    def slow_refresh(candidacy):
-        real_refresh(candidacy)
+    def slow_refresh(candidacy, **options):
+        real_refresh(candidacy, **options)
         time.sleep(0.5)
 
-    monkeypatch.setattr(services, "refresh_cached_status", slow_refresh)
+    monkeypatch.setattr(events, "refresh_cached_status", slow_refresh)
     candidacy = CandidacyFactory()
     add_event(candidacy, analyst, occurred_on=datetime.date(2025, 5, 16), new_status=Status.OPEN)
     candidacy.refresh_from_db()

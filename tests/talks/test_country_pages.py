@@ -1,12 +1,14 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from countries.models import Country
 from talks.models import Candidacy, Classification, TalkEvent
-from talks.services import correct_event, retract_event
-from talks.statuses import DEFINITIONS, Status
+from talks.rules.statuses import DEFINITIONS, Status
+from talks.services.events import correct_event, retract_event
 from tests.factories import CandidacyFactory, add_event, details
 from tests.talks.page_data import (
     HX,
@@ -54,11 +56,12 @@ def test_list_shows_candidate_countries_with_their_standing_in_each_scheme(clien
     kosovo = next(row for row in response.context["rows"] if row.country.slug == "kosovo")
     schemes = {s.scheme.slug: s.status for s in kosovo.standings}
     assert schemes == {
-        "uk-return-hubs-2025": Status.EXPLORATORY,
+        "uk-return-hubs-2025": Status.NEGOTIATING,
         "denmark-kosovo-prison-places": Status.AGREED,
+        "us-third-country-deportations-kosovo": Status.OPERATIONAL,
     }
-    assert "Exploratory talks" in response.text
-    assert "app-status__swatch--exploratory" in response.text
+    assert "Negotiating" in response.text
+    assert "app-status__swatch--negotiating" in response.text
     assert "Potential EU candidate" in response.text
 
 
@@ -140,11 +143,11 @@ def test_country_page_shows_the_profile(client, demo, viewer):
 def test_country_page_shows_standing_in_every_scheme_with_definitions(client, demo, viewer):
     response = get(client, viewer, detail("kosovo"))
     standings = {s.scheme.slug: s for s in response.context["standings"]}
-    assert standings["uk-return-hubs-2025"].status == Status.EXPLORATORY
-    assert standings["uk-return-hubs-2025"].since == datetime.date(2025, 10, 21)
-    assert DEFINITIONS[Status.EXPLORATORY] in response.text
+    assert standings["uk-return-hubs-2025"].status == Status.NEGOTIATING
+    assert standings["uk-return-hubs-2025"].since == datetime.date(2025, 12, 5)
+    assert DEFINITIONS[Status.NEGOTIATING] in response.text
     assert DEFINITIONS[Status.AGREED] in response.text
-    assert "21 Oct 2025" in response.text
+    assert "5 Dec 2025" in response.text
 
 
 def test_country_timeline_shows_quote_speaker_source_and_grade(client, demo, viewer):
@@ -225,19 +228,25 @@ def test_superseded_event_says_which_correction_replaced_it(client, viewer, corr
     assert "This entry corrects" in text
 
 
-def test_a_sensitive_correction_does_not_leak_to_viewers(client, viewer, cleared_analyst):
+def test_an_official_event_cannot_be_corrected_into_a_sensitive_one(
+    client, viewer, cleared_analyst
+):
+    """Viewers would see it vanish (decision 0010): the correction is refused, nothing written."""
     candidacy = CandidacyFactory(country__slug="quietland")
     original = add_event(candidacy, cleared_analyst, title="Public meeting")
     candidacy.refresh_from_db()
-    correct_event(
-        event=original,
-        details=details(title="Secret detail", classification=Classification.OFFICIAL_SENSITIVE),
-        by=cleared_analyst,
-        expected_version=candidacy.version,
-    )
+    with pytest.raises(ValidationError, match="cannot be corrected into an OFFICIAL-SENSITIVE"):
+        correct_event(
+            event=original,
+            details=details(
+                title="Secret detail", classification=Classification.OFFICIAL_SENSITIVE
+            ),
+            by=cleared_analyst,
+            expected_version=candidacy.version,
+        )
     text = get(client, viewer, detail("quietland")).text
     assert "Public meeting" in text
-    assert "Corrected by a later entry." in text
+    assert "Corrected" not in text
     assert "Secret detail" not in text
 
 
@@ -281,7 +290,7 @@ def test_htmx_gets_the_standing_partial_when_it_asks_for_it(client, demo, viewer
     client.force_login(viewer)
     response = client.get(detail("kosovo"), headers={**HX, "HX-Target": "country-standing"})
     assert response.text.strip().startswith('<div id="country-standing"')
-    assert "Exploratory talks" in response.text
+    assert "Negotiating" in response.text
     assert "country-timeline" not in response.text
 
 
@@ -299,8 +308,8 @@ def test_a_boosted_link_from_elsewhere_gets_the_whole_page(client, demo, viewer)
 
 def test_regions_refresh_after_changes(client, demo, viewer):
     text = get(client, viewer, detail("kosovo"), page="1").text
-    assert text.count('hx-trigger="events-changed from:body"') == 2
-    assert 'hx-get="/countries/kosovo/?page=1"' in text
+    assert text.count('data-hx-trigger="events-changed from:body"') == 2
+    assert 'data-hx-get="/countries/kosovo/?page=1"' in text
 
 
 # Query counts ------------------------------------------------------------------------------
@@ -319,7 +328,10 @@ def test_country_pages_query_counts_are_the_same_at_100_and_10000_events(
     assert TalkEvent.objects.filter(candidacy__country__slug="kosovo").count() > 1000
     assert [queries_for(client, url) for url in urls] == small
     assert queries_for(client, detail("kosovo"), headers=HX) == small_htmx
-    with django_assert_max_num_queries(MAX_QUERIES):
+    # 2 for the status-over-time strips; on PostgreSQL the timeline's total past 1,000 rows is the
+    # planner's estimate, one query more (the same at every size: see talks/selectors/paging.py).
+    estimate = 1 if connection.vendor == "postgresql" else 0
+    with django_assert_max_num_queries(MAX_QUERIES + 2 + estimate):
         assert client.get(detail("kosovo")).status_code == 200
 
 
@@ -331,11 +343,12 @@ def test_the_stylesheet_colours_each_status_as_talks_statuses_says():
 
     from django.conf import settings
 
-    from talks.statuses import COLOURS
+    from talks.rules.statuses import COLOURS, NO_STATUS_COLOUR
 
     css = (Path(settings.BASE_DIR) / "static" / "css" / "hubtracker.css").read_text()
     for status, colour in COLOURS.items():
         assert f".app-status__swatch--{status} {{ background-color: {colour}; }}" in css
+    assert f".app-status__swatch--none {{ background-color: {NO_STATUS_COLOUR};" in css
 
 
 def test_the_countries_app_does_not_import_talks():
@@ -361,3 +374,12 @@ def test_the_stylesheet_has_no_merge_leftovers_and_balanced_braces():
         depth += line.count("{") - line.count("}")
         assert depth >= 0
     assert depth == 0
+
+
+def test_since_column_shows_a_month_precision_date_as_a_month(client, demo, viewer):
+    # Bosnia and Herzegovina's refusal is dated to the month (October 2025) in the reporting.
+    response = get(client, viewer, detail("bosnia-and-herzegovina"))
+    assert '<td class="govuk-table__cell">Oct 2025</td>' in response.text
+    assert "1 Oct 2025" not in response.text
+    listing = get(client, viewer, LIST).text
+    assert "since Oct 2025" in listing

@@ -1,10 +1,11 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 
 from talks.models import AuditAction, AuditEntry, Classification, Source, TalkEvent
-from talks.statuses import Status
+from talks.rules.statuses import Status
 from tests.factories import CandidacyFactory, SourceFactory, add_event
 
 pytestmark = pytest.mark.django_db
@@ -128,10 +129,8 @@ def test_a_new_source_can_be_added_with_the_event(client, analyst, kosovo):
     ("overrides", "field", "message"),
     [
         ({"title": ""}, "title", "Enter a title."),
-        ({"day": ""}, "day", "The date must include a day."),
-        ({"day": "31", "month": "2"}, "day", "The date must be a real date."),
-        ({"month": "13"}, "month", "The date must be a real date."),
-        ({"year": "abc"}, "year", "Enter the year as a number"),
+        ({"day": ""}, "occurred_on", "The date must include a day."),
+        ({"year": "abc"}, "occurred_on", "Enter the year as a number"),
         ({"new_status": Status.OPERATIONAL}, "new_status", "cannot move to Operational"),
         ({"source_mode": "existing", "source": ""}, "source", "Select a source"),
         ({"source_mode": "new"}, "source_outlet", "Enter the outlet"),
@@ -153,6 +152,34 @@ def test_errors_show_beside_their_fields_and_in_the_summary_and_typing_is_kept(
     assert "There is a problem" in body
     assert "We are talking" in body  # the quote typed is kept
     assert "Albin Kurti" in body
+    assert TalkEvent.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "box", "message"),
+    [
+        ({"day": ""}, "day", "The date must include a day."),
+        ({"day": "", "month": ""}, "day", "The date must include a day and a month."),
+        ({"day": "", "month": "", "year": ""}, "day", "Enter the date the event happened."),
+        ({"month": "", "precision": "month"}, "month", "The date must include a month."),
+        ({"day": "31", "month": "2"}, "day", "The date must be a real date."),
+        ({"month": "13"}, "month", "The date must be a real date."),
+        ({"day": "x"}, "day", "Enter the day as a number."),
+        ({"month": "May"}, "month", "Enter the month as a number, like 5."),
+        ({"year": "abc"}, "year", "Enter the year as a number, like 2025."),
+        ({"year": "1066"}, "year", "The year must be between 1900 and 2100, like 2025."),
+    ],
+)
+def test_a_date_error_marks_the_box_it_is_about_and_the_summary_links_to_it(
+    client, analyst, kosovo, overrides, box, message
+):
+    client.force_login(analyst)
+    response = client.post(new_url(kosovo), form_data(kosovo, **overrides))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f'<a href="#id_{box}">{message}</a>' in body
+    assert f"</span> {message}" in body  # beside the boxes too
+    assert re.findall(r'govuk-input--error" id="id_(day|month|year)"', body) == [box]
     assert TalkEvent.objects.count() == 1
 
 
@@ -245,7 +272,7 @@ def test_the_form_shows_uncleared_users_the_official_status_only(
     client.force_login(analyst)
     body = client.get(new_url(kosovo)).content.decode()
     assert "Negotiating</strong>" not in body
-    assert 'id="current-status">Open to talks' in body
+    assert 'id="event-form-current-status">Open to talks' in body
 
 
 # Correct and retract ------------------------------------------------------------------------
@@ -321,15 +348,31 @@ def test_a_stale_form_is_refused_with_what_changed_and_keeps_the_typing(
     assert client.post(new_url(kosovo), resubmit).status_code == 302
 
 
-def test_the_conflict_hides_sensitive_changes_from_uncleared_users(
+def test_a_sensitive_write_does_not_make_an_uncleared_form_stale(
     client, analyst, cleared_analyst, kosovo
 ):
-    stale_version = kosovo.version
-    add_event(kosovo, cleared_analyst, title="Secret meeting", classification="official_sensitive")
+    """The uncleared analyst's form carries the OFFICIAL version: a sensitive write meanwhile
+    neither refuses the form nor shows up in any answer (decision 0010)."""
     client.force_login(analyst)
-    response = client.post(new_url(kosovo), form_data(kosovo, version=str(stale_version)))
+    form = client.get(new_url(kosovo)).content.decode()
+    add_event(kosovo, cleared_analyst, title="Secret meeting", classification="official_sensitive")
+    version = form.split('name="version" value="')[1].split('"')[0]
+    response = client.post(new_url(kosovo), form_data(kosovo, version=version))
+    assert response.status_code == 302
+    assert "Secret meeting" not in client.get(response["Location"]).content.decode()
+    assert kosovo.events.filter(title="Kurti confirms informal talks").exists()
+
+
+def test_an_official_write_still_makes_an_uncleared_form_stale(
+    client, analyst, cleared_analyst, kosovo
+):
+    client.force_login(analyst)
+    form = client.get(new_url(kosovo)).content.decode()
+    version = form.split('name="version" value="')[1].split('"')[0]
+    add_event(kosovo, cleared_analyst, title="Public meeting")
+    response = client.post(new_url(kosovo), form_data(kosovo, version=version))
     assert response.status_code == 409
-    assert "Secret meeting" not in response.content.decode()
+    assert "Public meeting" in response.content.decode()
 
 
 def test_a_stale_retraction_is_refused(client, analyst, cleared_analyst, kosovo):
@@ -423,9 +466,12 @@ def test_after_a_save_only_a_local_next_address_is_followed(client, analyst, kos
     assert "evil.example" not in response["Location"]
 
 
-def test_a_refusal_caused_by_a_sensitive_event_does_not_reveal_it(
+def test_an_uncleared_move_is_judged_against_the_official_picture(
     client, analyst, cleared_analyst, kosovo
 ):
+    """Open -> Shortlisted is allowed from what the analyst can see, so it is recorded; over
+    every event (Negotiating -> Shortlisted) it is not, which cleared readers of the history
+    are told (decision 0010). Uncleared readers are told nothing about it."""
     add_event(
         kosovo,
         cleared_analyst,
@@ -436,20 +482,22 @@ def test_a_refusal_caused_by_a_sensitive_event_does_not_reveal_it(
     )
     kosovo.refresh_from_db()
     client.force_login(analyst)
-    # Open -> Shortlisted is allowed from what the analyst can see; Negotiating -> Shortlisted
-    # (the real status on that date) is not.
-    data = form_data(kosovo, day="1", month="7", new_status=Status.SHORTLISTED)
+    data = form_data(
+        kosovo, day="1", month="7", new_status=Status.SHORTLISTED, version=kosovo.official_version
+    )
     response = client.post(new_url(kosovo), data)
-    body = response.content.decode()
-    assert response.status_code == 400
-    assert "Ask a cleared analyst" in body
-    assert "Negotiating cannot move" not in body
-    from talks.imports import run_import
+    assert response.status_code == 302
+    history = reverse("candidacy_history", args=[kosovo.scheme.slug, kosovo.country.slug])
+    assert "Check the full picture" not in client.get(history).content.decode()
+    client.force_login(cleared_analyst)
+    body = client.get(history).content.decode()
+    assert "Check the full picture" in body
+    assert "Negotiating cannot move to Shortlisted" in body
+    from talks.services.imports import run_import
 
-    text = "country,date,kind,title,new_status\nKosovo,2025-07-01,statement,T,shortlisted\n"
+    text = "country,date,kind,title,new_status\nKosovo,2025-07-02,statement,T,open\n"
     report = run_import(scheme=kosovo.scheme, text=text, by=analyst, commit=False)
-    assert "Negotiating" not in " ".join(report.error_rows[0].errors)
-    assert "Ask a cleared analyst" in " ".join(report.error_rows[0].errors)
+    assert report.ok, report.error_rows
 
 
 def test_sources_cited_only_by_sensitive_events_are_not_offered_to_uncleared_users(
@@ -503,3 +551,13 @@ def test_a_scheme_wide_event_can_be_corrected_and_retracted(client, analyst, kos
     assert retracted.status_code == 302
     correction.refresh_from_db()
     assert correction.is_retracted
+
+
+def test_a_history_restore_gets_the_whole_form_and_history_pages(client, analyst, kosovo):
+    """The back button after an htmx swap asks for the whole page, not the fragment."""
+    client.force_login(analyst)
+    restore = {**HTMX, "HX-History-Restore-Request": "true"}
+    history = reverse("candidacy_history", args=[kosovo.scheme.slug, kosovo.country.slug])
+    for url in (new_url(kosovo), history):
+        assert "<html" not in client.get(url, headers=HTMX).content.decode(), url
+        assert "<html" in client.get(url, headers=restore).content.decode(), url

@@ -95,7 +95,7 @@ def test_with_htmx_the_chooser_answers_with_the_right_form(client, demo, analyst
     response = client.get(reverse("event_new_choose"), {"where": f"{SCHEME}/kosovo"}, headers=HX)
     body = response.content.decode()
     assert "<html" not in body
-    assert f'hx-post="{reverse("event_new", args=[SCHEME, "kosovo"])}"' in body
+    assert f'data-hx-post="{reverse("event_new", args=[SCHEME, "kosovo"])}"' in body
 
 
 def test_the_chooser_explains_an_unknown_choice(client, demo, analyst):
@@ -115,7 +115,7 @@ def test_text_typed_into_every_field_is_escaped_on_every_page(client, demo, anal
     data = {
         "day": "20",
         "month": "11",
-        "year": "2025",
+        "year": "2026",
         "precision": "day",
         "kind": "statement",
         "title": XSS,

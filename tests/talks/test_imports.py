@@ -3,9 +3,17 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from talks.imports import MAX_BYTES, FileRefused, decode, parse_date, run_import, template_csv
 from talks.models import AuditAction, AuditEntry, Source, TalkEvent
-from talks.statuses import Status
+from talks.rules import event_csv
+from talks.rules.statuses import Status
+from talks.services.imports import (
+    MAX_BYTES,
+    FileRefused,
+    decode,
+    parse_date,
+    run_import,
+    template_csv,
+)
 from tests.factories import CandidacyFactory, CountryFactory, add_event
 
 pytestmark = pytest.mark.django_db
@@ -196,7 +204,7 @@ def test_the_template_has_the_exact_columns_and_imports_cleanly(client, analyst,
     response = client.get(reverse("event_import_template"))
     assert response["Content-Type"].startswith("text/csv")
     text = response.content.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("country,date,precision,kind,title")
+    assert text.splitlines()[0] == ",".join(event_csv.COLUMNS)
     assert text == template_csv()
     report = run_import(scheme=kosovo.scheme, text=text, by=analyst, commit=False)
     assert report.ok, report.error_rows
@@ -219,7 +227,7 @@ def test_html_in_a_file_comes_back_escaped_in_the_preview(client, analyst, kosov
 
 
 def test_too_many_rows_are_refused_before_any_is_checked(analyst, kosovo):
-    from talks.imports import MAX_ROWS
+    from talks.services.imports import MAX_ROWS
 
     text = HEADER + "".join(f"Kosovo,2025-06-01,meeting,M{i},,,,\n" for i in range(MAX_ROWS + 1))
     report = run_import(scheme=kosovo.scheme, text=text, by=analyst, commit=False)

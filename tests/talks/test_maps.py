@@ -5,18 +5,20 @@ import json
 
 import pytest
 
-from talks.maps import (
-    BALKANS,
+from countries.geography import BALKANS, WORLD
+from countries.routes import RouteData, RouteYear, Waypoint
+from talks.models import Classification
+from talks.rules.statuses import COLOURS, Status, label
+from talks.selectors.dashboard import ShortlistRow, shortlist_rows
+from talks.selectors.status_map import (
     FULL_GEOJSON,
     GEOJSON,
-    WORLD,
+    SELECTED_UID,
     build_status_map,
     geojson_codes,
     hover_text,
+    map_legend,
 )
-from talks.models import Classification
-from talks.selectors import RouteData, RouteYear, ShortlistRow, Waypoint, shortlist_rows
-from talks.statuses import COLOURS, Status, label
 from tests.factories import CandidacyFactory, add_event
 
 BASE = ("ALB", "BIH", "HRV", "MKD", "MNE", "SRB", "UGA", "XKX")
@@ -67,7 +69,16 @@ def build(rows, view=BALKANS, **kwargs):
 
 
 def choropleths(figure):
-    return [trace for trace in figure["data"] if trace["type"] == "choropleth"]
+    """The grey base layer and the status layers (not the selected country's outline)."""
+    return [
+        trace
+        for trace in figure["data"]
+        if trace["type"] == "choropleth" and trace.get("uid") != SELECTED_UID
+    ]
+
+
+def route_of(figure):
+    return next(t for t in figure["data"] if t.get("mode") == "lines+markers")
 
 
 def trace_for(figure, code):
@@ -91,7 +102,22 @@ def test_every_status_is_its_own_legend_entry_named_in_words():
     figure = build([row("XKX", Status.EXPLORATORY), row("ALB", Status.REJECTED), row("MNE", "")])
     names = [t["name"] for t in choropleths(figure)[1:]]
     assert names == ["Exploratory talks", "Rejected", "No status recorded"]
-    assert all(t["showlegend"] for t in choropleths(figure)[1:])
+    assert figure["layout"]["showlegend"] is False  # the page's own legend, under the map
+    assert map_legend(figure) == [
+        {"key": "exploratory", "label": "Exploratory talks"},
+        {"key": "rejected", "label": "Rejected"},
+        {"key": "none", "label": "No status recorded"},
+        {"key": "not-listed", "label": "Not in this scheme"},
+        {"key": "route", "label": "Western Balkans route"},
+    ]
+
+
+def test_the_legend_names_the_route_with_its_figure():
+    legend = map_legend(build([row("XKX")], route_year=2023))
+    assert legend[-1] == {
+        "key": "route",
+        "label": "Western Balkans route: 99,068 detections in 2023",
+    }
 
 
 def test_a_grey_base_layer_draws_every_country_and_plotly_shapes_are_off():
@@ -99,7 +125,7 @@ def test_a_grey_base_layer_draws_every_country_and_plotly_shapes_are_off():
     base = choropleths(figure)[0]
     assert base["locations"] == list(BASE)
     assert base["hoverinfo"] == "skip"
-    assert base["showlegend"] is False
+    assert base["name"] == "Not in this scheme"
     geo = figure["layout"]["geo"]
     assert geo["visible"] is False
 
@@ -116,20 +142,20 @@ def test_a_country_missing_from_the_small_file_switches_to_the_full_one():
 
 def test_the_route_is_a_line_over_the_map_named_with_the_chosen_years_figure():
     figure = build([row("XKX")], route_year=2023)
-    route = figure["data"][-1]
+    route = route_of(figure)
     assert route["type"] == "scattergeo"
     assert route["mode"] == "lines+markers"
     assert route["lon"] == [28.98, 20.45, 16.37]
     assert route["lat"] == [41.01, 44.79, 48.21]
     assert route["name"] == "Western Balkans route: 99,068 detections in 2023"
-    assert build([row("XKX")], route_year=2024)["data"][-1]["name"].endswith(
+    assert route_of(build([row("XKX")], route_year=2024))["name"].endswith(
         "about 21,000 detections in 2024"
     )
 
 
 def test_no_route_line_without_waypoints():
     figure = build_status_map([row("XKX")], None, base_codes=BASE, static_url="/static/")
-    assert all(trace["type"] == "choropleth" for trace in figure["data"])
+    assert not [t for t in figure["data"] if t.get("mode") == "lines+markers"]
 
 
 def test_hover_shows_country_status_since_and_last_event():

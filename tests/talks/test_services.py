@@ -3,9 +3,15 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from talks.models import AuditAction, AuditEntry, Classification, TalkEvent
-from talks.services import StaleVersion, correct_event, record_event, retract_event
-from talks.statuses import Status, TransitionRefused
+from talks.models import AuditAction, AuditEntry, Classification, Source, TalkEvent
+from talks.rules.statuses import Status, TransitionRefused
+from talks.services.events import (
+    StaleVersion,
+    correct_event,
+    record_event,
+    retract_event,
+    save_event,
+)
 from tests.factories import CandidacyFactory, add_event, details
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +165,41 @@ def test_scheme_wide_events_cannot_carry_a_status(candidacy, analyst):
         details=details(title="Summit in London"),
     )
     assert AuditEntry.objects.get(event=event).candidacy is None
+
+
+NEW_SOURCE = {
+    "outlet": "Koha",
+    "title": "Kurti on hubs",
+    "url": "",
+    "published_on": None,
+    "reliability": "C",
+}
+
+
+def test_save_event_records_the_event_with_the_new_source_it_cites(candidacy, analyst):
+    saved = save_event(
+        scheme=candidacy.scheme,
+        candidacy=candidacy,
+        event=None,
+        details=details(new_status=Status.OPEN),
+        new_source=NEW_SOURCE,
+        by=analyst,
+        expected_version=candidacy.version,
+    )
+    assert saved.source.outlet == "Koha"
+    assert saved.candidacy.status == Status.OPEN
+
+
+def test_save_event_refused_leaves_no_new_source_behind(candidacy, analyst):
+    sources = Source.objects.count()
+    with pytest.raises(TransitionRefused):
+        save_event(
+            scheme=candidacy.scheme,
+            candidacy=candidacy,
+            event=None,
+            details=details(new_status=Status.OPERATIONAL),
+            new_source=NEW_SOURCE,
+            by=analyst,
+            expected_version=candidacy.version,
+        )
+    assert Source.objects.count() == sources

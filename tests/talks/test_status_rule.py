@@ -3,9 +3,9 @@ import datetime
 import pytest
 
 from talks.models import Classification
-from talks.selectors import status_on, statuses_on
-from talks.services import EventDetails, correct_event, retract_event
-from talks.statuses import Status
+from talks.rules.statuses import Status, TransitionRefused
+from talks.selectors.status import NO_STATUS, StatusAt, status_on, statuses_on
+from talks.services.events import EventDetails, correct_event, retract_event
 from tests.factories import CandidacyFactory, add_event, details
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +142,59 @@ def test_cached_status_matches_the_rule_after_every_write(kosovo, cleared_analys
     expected = rule(kosovo, today)
     assert (kosovo.status, kosovo.status_since) == (expected.status, expected.since)
     assert isinstance(details(), EventDetails)
+
+
+def test_the_rule_names_the_event_that_set_the_status(kosovo):
+    """The API's `status_event_id` and the dashboard's "since" precision come from this event."""
+    exploratory = kosovo.events.get(occurred_on=OCT_21)
+    assert rule(kosovo, datetime.date(2025, 12, 1)).event_id == exploratory.pk
+    by_scheme = statuses_on(
+        scheme=kosovo.scheme, on=datetime.date(2025, 12, 1), include_sensitive=True
+    )
+    assert by_scheme[kosovo.pk] == StatusAt(
+        status=Status.EXPLORATORY, since=OCT_21, event_id=exploratory.pk
+    )
+
+
+def test_a_candidacy_with_no_status_event_yet_has_no_status_in_its_scheme(kosovo):
+    newcomer = CandidacyFactory(scheme=kosovo.scheme, country__name="Albania")
+    by_scheme = statuses_on(scheme=kosovo.scheme, on=OCT_21, include_sensitive=True)
+    assert by_scheme[newcomer.pk] == NO_STATUS
+    assert by_scheme[newcomer.pk].status == ""
+
+
+def test_a_scheme_lists_only_its_own_candidacies(kosovo, cleared_analyst):
+    elsewhere = CandidacyFactory(country__name="Montenegro")
+    add_event(elsewhere, cleared_analyst, occurred_on=MAY_16, new_status=Status.OPEN)
+    assert set(statuses_on(scheme=kosovo.scheme, on=OCT_21, include_sensitive=True)) == {kosovo.pk}
+
+
+def test_a_correction_is_judged_against_the_status_before_the_event_it_replaces(
+    kosovo, cleared_analyst
+):
+    """Open (16 May), then Exploratory (21 October) by mistake. Corrected to Shortlisted, the
+    move is Open -> Shortlisted (allowed), not Exploratory -> Shortlisted (refused)."""
+    mistake = kosovo.events.get(occurred_on=OCT_21)
+    correct_event(
+        event=mistake,
+        details=details(occurred_on=OCT_21, new_status=Status.SHORTLISTED),
+        by=cleared_analyst,
+        expected_version=kosovo.version,
+    )
+    kosovo.refresh_from_db()
+    assert kosovo.status == Status.SHORTLISTED
+
+
+def test_a_correction_may_not_make_a_move_the_status_before_it_refuses(kosovo, cleared_analyst):
+    """Open -> Agreed is refused even though the event being replaced said Exploratory, from
+    which Agreed would be allowed."""
+    mistake = kosovo.events.get(occurred_on=OCT_21)
+    with pytest.raises(TransitionRefused, match="Open to talks cannot move to Agreed"):
+        correct_event(
+            event=mistake,
+            details=details(occurred_on=OCT_21, new_status=Status.AGREED),
+            by=cleared_analyst,
+            expected_version=kosovo.version,
+        )
+    mistake.refresh_from_db()
+    assert mistake.superseded_by is None

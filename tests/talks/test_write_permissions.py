@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from talks.imports import run_import
-from talks.services import add_source
+from talks.services.events import add_source
+from talks.services.imports import run_import
 from tests.factories import CandidacyFactory, add_event
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from talks.bulk import generate_bulk_events
+from talks.services.bulk import generate_bulk_events
 
 
 class Command(BaseCommand):

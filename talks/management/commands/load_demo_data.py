@@ -5,7 +5,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from talks.demo import load_demo_data
+from talks import access
+from talks.services.demo import load_demo_data
 
 # username, group, cleared for OFFICIAL-SENSITIVE, superuser
 DEMO_USERS = [
@@ -47,9 +48,8 @@ class Command(BaseCommand):
 
     def _demo_users(self, reset_passwords: bool) -> list[tuple[str, str, str]]:
         User = get_user_model()
-        sensitive = Permission.objects.get(
-            content_type__app_label="talks", codename="view_sensitive"
-        )
+        app_label, codename = access.SENSITIVE_PERMISSION.split(".")
+        sensitive = Permission.objects.get(content_type__app_label=app_label, codename=codename)
         logins = []
         for username, group_name, cleared, superuser in DEMO_USERS:
             user, created = User.objects.get_or_create(

@@ -1,0 +1,1 @@
+"""OpenID Connect sign-in (provider.py) and its URLs (urls.py, included by allauth)."""
