@@ -107,7 +107,7 @@ def schemes_and_route_years(*, route_slug: str) -> tuple[list[Scheme], list[int]
         .annotate(years=StringAgg(Cast("year", CharField()), Value(",")))
         .values("years")
     )
-    schemes = list(
+    schemes: list[Scheme] = list(
         Scheme.objects.select_related("sending_country").annotate(route_years=Subquery(years))
     )
     if not schemes:
