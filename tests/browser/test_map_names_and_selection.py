@@ -49,7 +49,7 @@ def expect_outlined(page: Page, codes: list[str], plotly: bool = True) -> None:
     page.wait_for_function(
         f"(codes) => JSON.stringify(({outlined})()) === JSON.stringify(codes)",
         arg=codes,
-        timeout=5000,
+        timeout=15_000,
     )
 
 
