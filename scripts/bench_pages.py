@@ -3,7 +3,7 @@ drives come from the page registry, tests/pages.py.
 """
 
 import time
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -136,12 +136,23 @@ def existing_pages() -> list[dict]:
     return pages
 
 
-def count_queries(client: Client, page: dict) -> tuple[int, int]:
+def asked_page(path: str) -> int | None:
+    """The page number the address asks for (`page=200`), if it names one."""
+    number = parse_qs(urlsplit(path).query).get("page", [""])[0]
+    return int(number) if number.isdigit() else None
+
+
+def count_queries(client: Client, page: dict) -> tuple[int, int, bool]:
+    """The page's queries and status, and whether the page it asks for exists: a numbered page
+    beyond the last is answered with the last page (its pagination marks that one current)."""
     headers = page["headers"]
     client.get(page["path"], headers=headers)  # warm caches (content types, templates)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(page["path"], headers=headers)
-    return len(queries), response.status_code
+    number = asked_page(page["path"])
+    current = f'aria-label="Page {number}" aria-current="page"'
+    exists = number is None or current in response.content.decode(errors="replace")
+    return len(queries), response.status_code, exists
 
 
 def measure_in_process(password: str, *, exports: bool) -> dict:
@@ -158,7 +169,7 @@ def measure_in_process(password: str, *, exports: bool) -> dict:
     pages = existing_pages() + api_pages(users["bench_viewer"]) + feed_pages(users["bench_viewer"])
     for page in pages:
         client = clients[page["user"]] if page["user"] else Client()
-        page["queries"], page["status"] = count_queries(client, page)
+        page["queries"], page["status"], page["exists"] = count_queries(client, page)
     return {
         "pages": pages,
         "dashboard_path": url("dashboard"),

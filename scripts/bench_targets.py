@@ -154,17 +154,30 @@ def _browser_lines(run: dict, size: str) -> list[str]:
 
 
 def _count_line(runs: dict) -> str:
-    """Each driven page's query count, the same at every size of the run."""
+    """Each driven page's query count, the same at every size of the run. A numbered page that
+    does not exist at a size (page 200 of a 1k event log is answered with the last page, one
+    query more) is compared only over the sizes where it exists, and the line says so."""
     text = "query counts per page the same at every size"
     if len(runs) < 2:
         return _line(None, text, "one size in this run")
     counts: dict[str, dict[str, int]] = {}
+    absent: dict[str, list[str]] = {}
     for size, run in runs.items():
         for label, (page, _load) in run.get("results", {}).items():
-            counts.setdefault(label, {})[size] = page["queries"]
+            if page.get("exists", True):
+                counts.setdefault(label, {})[size] = page["queries"]
+            else:
+                absent.setdefault(label, []).append(size)
     differ = {label: sizes for label, sizes in counts.items() if len(set(sizes.values())) > 1}
     compared = sum(len(sizes) > 1 for sizes in counts.values())
     detail = f"{compared} pages compared over {', '.join(runs)}"
+    for label, sizes in absent.items():
+        where = [size for size in runs if size in counts.get(label, {})]
+        over = f"compared at {', '.join(where)} only" if len(where) > 1 else "not compared"
+        detail += (
+            f"; {label} {over} (the page does not exist at {', '.join(sizes)}, "
+            "where the last page answers)"
+        )
     if differ:
         detail += f"; differ: {differ}"
     return _line(not differ and compared > 0, text, detail)

@@ -23,7 +23,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from countries.geography import BALKANS, VIEWS
 from countries.models import Country
-from countries.routes import RouteData, route_bar_figure, route_data, route_label, route_years
+from countries.routes import route_bar_figure, route_data, route_label
 from hubtracker.rendering import HtmxHttpRequest, partial_for
 from talks import access
 from talks.documents.static_map import cached_web_map
@@ -39,27 +39,25 @@ from talks.selectors.dashboard import (
     cached_candidacy_events,
     cached_scheme_events,
     cached_shortlist,
+    schemes_and_route_years,
     sort_rows,
     status_counts,
 )
-from talks.selectors.lookups import all_schemes, find_country
+from talks.selectors.lookups import find_country
 from talks.selectors.status_map import cached_status_map, map_legend
 
 TEMPLATE = "talks/dashboard.html"
 ROUTE_SLUG = "western-balkans"
 # Regions an htmx request may ask for by id (HX-Target); anything else gets the results region.
 PARTIALS = ("dashboard-results", "status-table", "country-panel")
-# The regions that draw the migration route (its waypoints, figures and bar chart); the others
-# read only its years, to understand a route year in the address.
-DRAW_ROUTE = (None, "dashboard-results")
 
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
 def dashboard(request: HttpRequest) -> HttpResponse:
     target = partial_for(request, partials=PARTIALS, default="dashboard-results")
-    filters, schemes, route = _filters(request, draw_route=target in DRAW_ROUTE)
-    context = _board(request, filters, schemes, route)
+    filters, schemes, years = _filters(request)
+    context = _board(request, filters, schemes, years)
     if target is None:
         return render(request, TEMPLATE, context)
     return _render_partial(request, target, context)
@@ -69,7 +67,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def country_panel(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """One country's panel beside the map; a plain browser gets the dashboard with it open."""
-    filters, _schemes, _route = _filters(request, draw_route=False)
+    filters, _schemes, _years = _filters(request)
     filters = replace(filters, country=slug)
     shortlist = _shortlist(request, filters)
     on_list = any(row.country_slug == slug for row in shortlist.rows)
@@ -79,32 +77,33 @@ def country_panel(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     page_url = f"{reverse('dashboard')}?{filters.query()}"
     if not request.htmx:
         return redirect(f"{page_url}#country-panel")
-    context = {"filters": filters, "panel": _panel(request, filters, shortlist, country)}
+    context = {
+        "filters": filters,
+        "panel": _once(lambda: _panel(request, filters, shortlist, country)),
+    }
+    context["country_panel"] = _once(lambda: _country_panel(request, filters, shortlist, context))
     response = _render_partial(request, "country-panel", context)
     response["HX-Push-Url"] = page_url
     return response
 
 
-def _filters(
-    request: HttpRequest, *, draw_route: bool
-) -> tuple[DashboardFilters, list[Scheme], RouteData | None]:
-    schemes = all_schemes()
-    route = route_data(slug=ROUTE_SLUG) if draw_route else None
-    if route is not None:
-        years = [figure.year for figure in route.figures]
-    else:
-        years = [] if draw_route else route_years(slug=ROUTE_SLUG)
+def _filters(request: HttpRequest) -> tuple[DashboardFilters, list[Scheme], list[int]]:
+    """The filters in the address, the schemes and the route's years (one query): the route
+    itself is read only by a region that draws it and is not kept."""
+    schemes, years = schemes_and_route_years(route_slug=ROUTE_SLUG)
     today = timezone.localdate()
     filters = resolve_filters(request.GET, schemes=schemes, years=years, today=today)
-    return filters, schemes, route
+    return filters, schemes, years
 
 
 def _render_partial(request: HttpRequest, name: str, context: dict) -> HttpResponse:
     """The region `name`, plus the form's hidden state (sort, open country) out of band."""
-    if name == "status-table":
-        html = context["status_table"]()
-    else:
-        html = render_to_string(f"{TEMPLATE}#{name}", context, request)
+    kept = {
+        "dashboard-results": "dashboard_results",
+        "status-table": "status_table",
+        "country-panel": "country_panel",
+    }
+    html = context[kept[name]]()
     html += render_to_string(f"{TEMPLATE}#filter-state", {**context, "oob": True}, request)
     return HttpResponse(html)
 
@@ -121,15 +120,16 @@ def _once(compute: Callable[[], Any]) -> Callable[[], Any]:
     return cache(compute)
 
 
-def _board(request, filters: DashboardFilters, schemes: list[Scheme], route) -> dict:
+def _board(request, filters: DashboardFilters, schemes: list[Scheme], years: list[int]) -> dict:
     scheme, as_of, user = filters.scheme, filters.as_of, request.user
     shortlist = _once(lambda: _shortlist(request, filters))
+    route = _once(lambda: route_data(slug=ROUTE_SLUG))
 
     def figure() -> dict:
         rows = shortlist().rows
         selected = next((r.country_code for r in rows if r.country_slug == filters.country), None)
         return cached_status_map(
-            shortlist(), route, filters.view, route_year=filters.year, selected=selected
+            shortlist(), route(), filters.view, route_year=filters.year, selected=selected
         )
 
     rows = _once(lambda: shortlist().rows)
@@ -143,19 +143,20 @@ def _board(request, filters: DashboardFilters, schemes: list[Scheme], route) -> 
         return cached_scheme_events(shortlist=kept, scheme=scheme, as_of=as_of, user=user)
 
     event_lines = _once(scheme_events)
-    route_figure = route.figure_for(filters.year) if route else None
+    route_figure = _once(lambda: route().figure_for(filters.year) if route() else None)
     context: dict[str, Any] = {
         "filters": filters,
         "schemes": schemes,
+        "years": years,
         "views": VIEWS,
         "view_name": view_name,
         "any_status": _once(lambda: any(row.status for row in rows())),
         "route": route,
         "route_bars": _once(
-            lambda: route_bar_figure(route, filters.year) if route and route.figures else None
+            lambda: route_bar_figure(route(), filters.year) if route() and route().figures else None
         ),
         "route_figure": route_figure,
-        "route_label": route_label(route, route_figure) if route else "",
+        "route_label": _once(lambda: route_label(route(), route_figure()) if route() else ""),
         "figure": _once(figure),
         "panel_url": panel_url,
         "map_svg": _once(lambda: cached_web_map(figure(), panel_url=panel_url, label=map_label)),
@@ -173,23 +174,83 @@ def _board(request, filters: DashboardFilters, schemes: list[Scheme], route) -> 
         "cleared": access.sees_sensitive(user),
     }
     context["status_table"] = _once(lambda: _status_table(request, filters, shortlist(), context))
+    context["country_panel"] = _once(lambda: _country_panel(request, filters, shortlist(), context))
+    context["dashboard_results"] = _once(
+        lambda: _results(request, filters, shortlist(), years, context)
+    )
     return context
 
 
-def _status_table(request, filters: DashboardFilters, shortlist: Shortlist, context: dict) -> str:
-    """The sorted table's HTML, kept in the pages cache under the rows' key (which changes with
-    every write the reader can see, and with the countries' names) plus everything else the table
-    shows: the scheme's name, the filters (sort, date, links) and whether it offers downloads."""
-    can_export = access.can(request.user, access.EXPORT)
-    scheme = (filters.scheme.pk, filters.scheme.name) if filters.scheme else None
-    state = repr((shortlist.key, scheme, filters.query(), can_export)).encode()
-    key = f"status-table:{access.picture(request.user)}:{hashlib.sha256(state).hexdigest()[:32]}"
+def _kept_html(request, name: str, state: tuple | None, context: dict) -> str:
+    """The template part `name` rendered with `context`, kept in the pages cache under the
+    reader's picture and `state`: everything else the HTML shows. Rendered afresh (and not kept)
+    when `state` is None."""
+    if state is None:
+        return mark_safe(render_to_string(f"{TEMPLATE}#{name}", context, request))
+    digest = hashlib.sha256(repr(state).encode()).hexdigest()[:32]
+    key = f"{name}:{access.picture(request.user)}:{digest}"
     kept = caches[PAGES_CACHE]
     html = kept.get(key)
     if html is None:
-        html = render_to_string(f"{TEMPLATE}#status-table", context, request)
+        html = render_to_string(f"{TEMPLATE}#{name}", context, request)
         kept.set(key, html)
     return mark_safe(html)  # our own template's output, escaped as it was rendered
+
+
+def _scheme_state(filters: DashboardFilters) -> tuple:
+    """What the regions show of the scheme itself (its edits need not touch a candidacy)."""
+    scheme = filters.scheme
+    if scheme is None:
+        return ()
+    return (scheme.pk, scheme.name, scheme.slug, scheme.shortlist_size, scheme.ended_on)
+
+
+def _reader_state(request) -> tuple:
+    """What the regions show differently by the reader's permissions: the event form's links
+    (which carry the page's own address back) and the downloads."""
+    records = access.can(request.user, access.RECORD)
+    exports = access.can(request.user, access.EXPORT)
+    return (records, exports, request.get_full_path() if records else "")
+
+
+def _status_table(request, filters: DashboardFilters, shortlist: Shortlist, context: dict) -> str:
+    """The sorted table's HTML, kept under the rows' key (which changes with every write the
+    reader can see, and with the countries' names) plus everything else the table shows: the
+    scheme, the filters (sort, date, links) and whether it offers downloads."""
+    state = (shortlist.key, _scheme_state(filters), filters.query(), _reader_state(request))
+    return _kept_html(request, "status-table", state if shortlist.key else None, context)
+
+
+def _country_panel(request, filters: DashboardFilters, shortlist: Shortlist, context: dict) -> str:
+    """The country panel's HTML, kept under the event lines' key (any write, an edit in the
+    admin) while the country is on the list; a country off the list is read and shown afresh."""
+    on_list = any(row.country_slug == filters.country for row in shortlist.rows)
+    state = (shortlist.events_key, _scheme_state(filters), filters.query(), _reader_state(request))
+    return _kept_html(
+        request, "country-panel", state if shortlist.events_key and on_list else None, context
+    )
+
+
+def _results(
+    request, filters: DashboardFilters, shortlist: Shortlist, years: list[int], context: dict
+) -> str:
+    """The results region (map, legend, route, counts, table, panel, event lines), kept under
+    the event lines' key, which changes with every write and every edit in the admin (routes
+    included), plus the route's years, the filters and their errors, today's date (the region
+    marks "today") and the reader's permissions. Drawing it reads the route; sending it
+    kept reads nothing more."""
+    state = (
+        shortlist.events_key,
+        _scheme_state(filters),
+        filters.query(),
+        filters.errors,
+        tuple(years),
+        timezone.localdate(),
+        _reader_state(request),
+    )
+    return _kept_html(
+        request, "dashboard-results", state if shortlist.events_key else None, context
+    )
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from countries.models import MigrationRoute, RouteFigure
 from talks.models import Classification
 from talks.rules.statuses import Status, label
 from talks.services.bulk import generate_bulk_events
@@ -146,14 +147,14 @@ def queries_for(client, url: str, params: dict, headers: dict) -> int:
     return len(queries)
 
 
-# Query ceilings of each htmx region when its scheme's rows and event lines are kept (the second
-# request): session, user, two for permissions, schemes, the route (three queries where the region
-# draws it, else its years), the versions check, and the session's save (a savepoint, the update,
-# its release).
+# Query ceilings of each htmx region when it is kept (the second request): session, user, two for
+# permissions, the schemes with the route's years (a kept region that draws the route does not
+# read it again), the versions check, and the session's save (a savepoint, the update, its
+# release).
 PARTIALS = {
-    "results (date or scheme changed)": ("dashboard", (), {}, 13),
-    "status table (sorted)": ("dashboard", (), {"HX-Target": "status-table"}, 10),
-    "country panel": ("dashboard_panel", ("kosovo",), {}, 10),
+    "results (date or scheme changed)": ("dashboard", (), {}, 9),
+    "status table (sorted)": ("dashboard", (), {"HX-Target": "status-table"}, 9),
+    "country panel": ("dashboard_panel", ("kosovo",), {}, 9),
 }
 
 
@@ -191,7 +192,7 @@ def test_the_sorted_table_reads_no_events_and_not_the_route_it_does_not_draw(
     sql = tables_read(client, reverse("dashboard"), params, headers)
     assert not any('"talks_talkevent"' in q for q in sql)
     assert not any('"countries_routewaypoint"' in q for q in sql)
-    assert sum('"countries_routefigure"' in q for q in sql) == 1  # the years, for the address
+    assert sum('"countries_routefigure"' in q for q in sql) == 1  # the years, with the schemes
 
 
 def test_the_country_panel_reads_its_countrys_events_only_and_not_the_country_again(
@@ -292,3 +293,93 @@ def test_the_kept_table_follows_the_schemes_name_and_the_readers_downloads(
     client.force_login(manager)
     table = client.get(reverse("dashboard"), DATE, headers=headers).content.decode()
     assert "Download this table" in table
+
+
+def test_kept_results_are_sent_without_rendering_or_reading_the_route_again(
+    client, viewer, scheme, monkeypatch
+):
+    client.force_login(viewer)
+    first = client.get(reverse("dashboard"), DATE, headers=HTMX)
+    rendered = rendered_regions(monkeypatch)
+    sql = tables_read(client, reverse("dashboard"), DATE, HTMX)
+    assert rendered == ["talks/dashboard.html#filter-state"]
+    assert not any('"countries_routewaypoint"' in q for q in sql)
+    assert not any('FROM "talks_talkevent"' in q for q in sql)
+    assert client.get(reverse("dashboard"), DATE, headers=HTMX).content == first.content
+    page = client.get(reverse("dashboard"), DATE).content.decode()
+    assert first.content.decode().split('<div id="filter-state"')[0].strip() in page
+
+
+def test_a_kept_country_panel_is_sent_without_rendering_it_again(
+    client, viewer, scheme, monkeypatch
+):
+    client.force_login(viewer)
+    url = reverse("dashboard_panel", args=["kosovo"])
+    first = client.get(url, DATE, headers=HTMX)
+    rendered = rendered_regions(monkeypatch)
+    second = client.get(url, DATE, headers=HTMX)
+    assert second.content == first.content
+    assert rendered == ["talks/dashboard.html#filter-state"]
+
+
+def route_with_a_figure(year: int, count: int) -> RouteFigure:
+    route = MigrationRoute.objects.create(name="Western Balkans route", slug="western-balkans")
+    return RouteFigure.objects.create(
+        route=route, year=year, count=count, counted="Detections", source_name="Frontex"
+    )
+
+
+def test_a_route_figure_edited_in_the_admin_shows_at_once(client, viewer, scheme, cleared_analyst):
+    figure = route_with_a_figure(2024, 21_000)
+    client.force_login(viewer)
+    assert "21,000 detections in 2024" in client.get(reverse("dashboard"), DATE).content.decode()
+    figure.count = 22_500
+    figure.save()
+    LogEntry.objects.log_actions(
+        user_id=cleared_analyst.pk, queryset=[figure], action_flag=CHANGE, change_message="Count"
+    )
+    page = client.get(reverse("dashboard"), DATE, headers=HTMX).content.decode()
+    assert "22,500 detections in 2024" in page and "21,000" not in page
+
+
+def test_a_new_route_year_shows_at_once(client, viewer, scheme):
+    figure = route_with_a_figure(2024, 21_000)
+    client.force_login(viewer)
+    client.get(reverse("dashboard"), DATE)
+    RouteFigure.objects.create(
+        route=figure.route, year=2025, count=9_000, counted="Detections", source_name="Frontex"
+    )
+    page = client.get(reverse("dashboard"), DATE).content.decode()
+    assert "9,000 detections in 2025" in page
+    assert '<option value="2025" selected>2025</option>' in page
+
+
+def test_the_kept_results_follow_the_readers_permissions_and_address(
+    client, viewer, analyst, scheme
+):
+    params = {**DATE, "country": "kosovo"}
+    client.force_login(viewer)
+    assert (
+        "Add an event for Kosovo" not in client.get(reverse("dashboard"), params).content.decode()
+    )
+    client.force_login(analyst)
+    page = client.get(reverse("dashboard"), params).content.decode()
+    assert "Add an event for Kosovo" in page
+    assert "next=/%3Fdate%3D2025-12-01%26country%3Dkosovo" in page
+    sorted_page = client.get(reverse("dashboard"), {**params, "sort": "status"}).content.decode()
+    assert "next=/%3Fdate%3D2025-12-01%26country%3Dkosovo%26sort%3Dstatus" in sorted_page
+    url = reverse("dashboard_panel", args=["kosovo"])
+    panel = client.get(url, DATE, headers=HTMX).content.decode()
+    assert f"next={url}%3Fdate%3D2025-12-01" in panel
+    client.force_login(viewer)
+    assert "Add an event" not in client.get(url, DATE, headers=HTMX).content.decode()
+
+
+def test_the_kept_results_mark_today_only_on_the_day(client, viewer, scheme, today, monkeypatch):
+    params = {"date": today.isoformat()}
+    client.force_login(viewer)
+    assert "(today)" in client.get(reverse("dashboard"), params, headers=HTMX).content.decode()
+    tomorrow = today + datetime.timedelta(days=1)
+    monkeypatch.setattr(dashboard_views.timezone, "localdate", lambda: tomorrow)
+    page = client.get(reverse("dashboard"), params, headers=HTMX).content.decode()
+    assert "(today)" not in page
