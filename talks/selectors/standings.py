@@ -5,9 +5,12 @@ Standing "today" comes from the candidacy's cached fields as the user may see th
 """
 
 import datetime
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
+from django.core.cache import caches
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from countries.models import Country
@@ -213,3 +216,49 @@ def scheme_shortlist(*, user: Person, scheme: Scheme) -> list[Standing]:
 def scheme_timeline(*, user: Person, scheme: Scheme) -> QuerySet[TalkEvent]:
     """All the scheme's events, scheme-wide ones (no candidacy) included, newest first."""
     return visible_events(user).filter(scheme=scheme).order_by("-occurred_on", "-id")
+
+
+# Kept sections --------------------------------------------------------------------------------
+
+# The per-process cache (settings.CACHES) that keeps what pages compute between requests.
+PAGES_CACHE = "pages"
+
+
+def country_state(*, user: Person, country: Country, until: datetime.date) -> str:
+    """A key for what the country page's standings and status strips show `user` on `until`:
+    each of the country's candidacies with the version that grows with every write the reader
+    can see (`access.version_field`) and its scheme's names; the country's name; the date; the
+    reader's picture. One small query. A write the reader can see changes it; a sensitive write
+    leaves an uncleared reader's key as it was."""
+    fields = ("scheme__name", "scheme__slug", "scheme__announced_on")
+    rows = _versions(Candidacy.objects.filter(country=country), user, fields)
+    return _key("country", access.picture(user), country.pk, country.name, until, rows)
+
+
+def scheme_state(*, user: Person, scheme: Scheme, until: datetime.date) -> str:
+    """The same for the scheme page's shortlist and status-over-time chart: each candidacy's
+    version the reader can see and its country's names, the scheme's name and slug, the date,
+    the reader's picture."""
+    fields = ("country__name", "country__slug")
+    rows = _versions(Candidacy.objects.filter(scheme=scheme), user, fields)
+    return _key("scheme", access.picture(user), scheme.pk, scheme.name, scheme.slug, until, rows)
+
+
+def _versions(
+    candidacies: QuerySet[Candidacy], user: Person, fields: tuple[str, ...]
+) -> list[tuple[object, ...]]:
+    return list(candidacies.order_by("pk").values_list("pk", access.version_field(user), *fields))
+
+
+def _key(*parts: object) -> str:
+    return "section:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+
+
+def kept[T](key: str, build: Callable[[], T]) -> T:
+    """`build()`, kept in the pages cache under `key` (a key made of everything it shows)."""
+    cache = caches[PAGES_CACHE]
+    found: T | None = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found)
+    return found

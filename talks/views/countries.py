@@ -1,5 +1,7 @@
 """Country pages: the list of candidate countries and one country's profile and timeline."""
 
+import datetime
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -7,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from countries.models import Country
 from hubtracker.rendering import render_page, tidy_query
 from talks.documents.status_chart import render_status_strip
 from talks.following.services import page_visit
@@ -56,8 +59,7 @@ def country_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     context = {
         "country": country,
-        "standings": standings.country_standings(user=request.user, country=country),
-        "strips": _status_strips(request, country),
+        **_standing(request, country),
         "page_obj": page,
         "rows": timeline_rows(page.object_list, user=request.user),
         "query": query,
@@ -72,11 +74,26 @@ def country_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _status_strips(request: HttpRequest, country) -> list[dict]:
+def _standing(request: HttpRequest, country: Country) -> dict[str, list]:
+    """The country's standing in each scheme and its status strips, kept in the pages cache
+    under `standings.country_state` (one small query when kept)."""
+    today = timezone.localdate()
+
+    def build() -> dict[str, list]:
+        return {
+            "standings": standings.country_standings(user=request.user, country=country),
+            "strips": _status_strips(request, country, today),
+        }
+
+    key = standings.country_state(user=request.user, country=country, until=today)
+    return standings.kept(key, build)
+
+
+def _status_strips(request: HttpRequest, country: Country, today: datetime.date) -> list[dict]:
     """Each scheme's status strip (inline SVG, drawn on the server) and its words: the strip
     as its width can show it, the words for the latest changes (a long history would otherwise
     be thousands of rectangles and sentences on every visit)."""
-    found = country_status_strips(user=request.user, country=country, until=timezone.localdate())
+    found = country_status_strips(user=request.user, country=country, until=today)
     strips = []
     for scheme, lane in found.strips:
         if not lane.segments:
@@ -89,7 +106,6 @@ def _status_strips(request: HttpRequest, country) -> list[dict]:
         strips.append(
             {
                 "scheme": scheme,
-                "lane": lane,
                 "svg": mark_safe(svg),
                 "latest": lane.latest[-STRIP_WORDS:],
                 "earlier": lane.earlier + max(0, len(lane.latest) - STRIP_WORDS),

@@ -2,15 +2,18 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from hubtracker.rendering import render_page, tidy_query
 from talks.following.services import page_visit
+from talks.models import Scheme
 from talks.selectors import standings
 from talks.selectors.event_log import timeline_rows
 from talks.selectors.paging import timeline_page
+from talks.selectors.standings import Standing
 from talks.selectors.status_over_time import (
     MARKS_PER_LANE,
     plotly_figure,
@@ -38,14 +41,11 @@ def scheme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         query,
         name=f"scheme:{scheme.slug}",
     )
-    shortlist = standings.scheme_shortlist(user=request.user, scheme=scheme)
-    chart = scheme_status_over_time(user=request.user, scheme=scheme, until=timezone.localdate())
+    shortlist, status_over_time = _standing(request, scheme)
     context = {
-        "chart": chart,
-        "chart_figure": plotly_figure(chart),
-        "chart_marks_per_lane": MARKS_PER_LANE,
         "scheme": scheme,
         "shortlist": shortlist,
+        "status_over_time": status_over_time,
         "unnamed": max((scheme.shortlist_size or 0) - len(shortlist), 0),
         "page_obj": page,
         "rows": timeline_rows(page.object_list, user=request.user),
@@ -59,3 +59,27 @@ def scheme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         partials=["scheme-shortlist", "scheme-timeline"],
         default="scheme-timeline",
     )
+
+
+def _standing(request: HttpRequest, scheme: Scheme) -> tuple[list[Standing], str]:
+    """The shortlist and the status-over-time section (chart and table, rendered), kept in the
+    pages cache under `standings.scheme_state` (one small query when kept)."""
+    today = timezone.localdate()
+
+    def build() -> tuple[list[Standing], str]:
+        shortlist = standings.scheme_shortlist(user=request.user, scheme=scheme)
+        if not shortlist:
+            return shortlist, ""
+        chart = scheme_status_over_time(user=request.user, scheme=scheme, until=today)
+        section = get_template("talks/_status_over_time.html").render(
+            {
+                "chart": chart,
+                "chart_figure": plotly_figure(chart),
+                "chart_marks_per_lane": MARKS_PER_LANE,
+                "scheme": scheme,
+            }
+        )
+        return shortlist, section
+
+    key = standings.scheme_state(user=request.user, scheme=scheme, until=today)
+    return standings.kept(key, build)
