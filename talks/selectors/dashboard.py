@@ -9,11 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.admin.models import LogEntry
 from django.core.cache import caches
-from django.db.models import CharField, OuterRef, QuerySet, StringAgg, Subquery, Value
-from django.db.models.functions import Cast
+from django.db.models import OuterRef, QuerySet, Subquery
 
-from countries.models import RouteFigure
-from countries.routes import route_years
 from talks import access
 from talks.models import AuditEntry, Candidacy, Scheme, TalkEvent
 from talks.rules.dates import date_label
@@ -94,26 +91,6 @@ def shortlist_rows(*, scheme: Scheme, as_of: datetime.date, user: Person) -> lis
         .order_by("country__name")
     )
     return [_row(candidacy) for candidacy in candidacies]
-
-
-def schemes_and_route_years(*, route_slug: str) -> tuple[list[Scheme], list[int]]:
-    """Every scheme with its sending country, as the filters offer them, and the years the route
-    has figures for (to read a route year in the address), in one query: each scheme carries the
-    years, joined by commas. With no scheme at all the years take a query of their own."""
-    years = (
-        RouteFigure.objects.filter(route__slug=route_slug)
-        .order_by()
-        .values("route")
-        .annotate(years=StringAgg(Cast("year", CharField()), Value(",")))
-        .values("years")
-    )
-    schemes: list[Scheme] = list(
-        Scheme.objects.select_related("sending_country").annotate(route_years=Subquery(years))
-    )
-    if not schemes:
-        return [], route_years(slug=route_slug)
-    joined: str = getattr(schemes[0], "route_years", None) or ""
-    return schemes, sorted(int(year) for year in joined.split(",") if year)
 
 
 # The cache (settings.CACHES) that keeps shortlists and map figures between requests.
