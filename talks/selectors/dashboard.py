@@ -13,6 +13,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from countries.models import RouteFigure
 from talks import access
 from talks.models import AuditEntry, Candidacy, Scheme, TalkEvent
 from talks.rules.dates import date_label
@@ -93,6 +94,37 @@ def shortlist_rows(*, scheme: Scheme, as_of: datetime.date, user: Person) -> lis
         .order_by("country__name")
     )
     return [_row(candidacy) for candidacy in candidacies]
+
+
+# The dashboard's fixed queries, asked on every request with the same SQL: the ORM builds each
+# once per process (building it cost more than running it) and each request runs it.
+
+
+@functools.cache
+def _schemes_sql() -> str:
+    sql, params = Scheme.objects.all().query.sql_with_params()
+    assert params == (), params
+    return sql
+
+
+def dashboard_schemes() -> list[Scheme]:
+    """Every scheme, in the schemes' order, as the filters offer them (one query)."""
+    return list(Scheme.objects.raw(_schemes_sql()))
+
+
+@functools.cache
+def _route_years_sql() -> str:
+    figures = RouteFigure.objects.filter(route__slug="").order_by("year")
+    sql, params = figures.values_list("year", flat=True).query.sql_with_params()
+    assert params == ("",), params  # the route's slug, and nothing else
+    return sql
+
+
+def dashboard_route_years(*, slug: str) -> list[int]:
+    """The years a route has figures for (one query), to read a route year in the address."""
+    with connection.cursor() as cursor:
+        cursor.execute(_route_years_sql(), [slug])
+        return [year for (year,) in cursor.fetchall()]
 
 
 # The cache (settings.CACHES) that keeps shortlists and map figures between requests.

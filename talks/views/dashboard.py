@@ -23,7 +23,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from countries.geography import BALKANS, VIEWS
 from countries.models import Country
-from countries.routes import route_bar_figure, route_data, route_label, route_years
+from countries.routes import route_bar_figure, route_data, route_label
 from hubtracker.rendering import HtmxHttpRequest, partial_for
 from talks import access
 from talks.documents.static_map import cached_web_map
@@ -39,10 +39,12 @@ from talks.selectors.dashboard import (
     cached_candidacy_events,
     cached_scheme_events,
     cached_shortlist,
+    dashboard_route_years,
+    dashboard_schemes,
     sort_rows,
     status_counts,
 )
-from talks.selectors.lookups import all_schemes, find_country
+from talks.selectors.lookups import find_country
 from talks.selectors.status_map import cached_status_map, map_legend
 
 TEMPLATE = "talks/dashboard.html"
@@ -89,8 +91,8 @@ def country_panel(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def _filters(request: HttpRequest) -> tuple[DashboardFilters, list[Scheme], list[int]]:
     """The filters in the address, the schemes and the route's years (two queries): the route
     itself is read only by a region that draws it and is not kept."""
-    schemes = all_schemes()
-    years = route_years(slug=ROUTE_SLUG)
+    schemes = dashboard_schemes()
+    years = dashboard_route_years(slug=ROUTE_SLUG)
     today = timezone.localdate()
     filters = resolve_filters(request.GET, schemes=schemes, years=years, today=today)
     return filters, schemes, years
