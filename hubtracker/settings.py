@@ -243,6 +243,9 @@ SOCIALACCOUNT_PROVIDERS = {
 # else. Users who sign in with OpenID Connect use their provider's second factor.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "HubTracker"
+# A code is accepted one period (30 s) either side of now, as RFC 6238 advises for clock drift
+# and for a code typed just as the app shows the next one; each code still works only once.
+MFA_TOTP_TOLERANCE = env_int("MFA_TOTP_TOLERANCE", 1)
 MFA_REQUIRED = env_bool("MFA_REQUIRED", default=not DEBUG)
 MFA_REQUIRED_GROUPS = ["Analysts", "Managers"]
 

@@ -4,6 +4,39 @@
 (function () {
   "use strict";
 
+  var NARROW_PX = 560;
+  var LINE_CHARACTERS = 12;
+
+  // "Bosnia and Herzegovina" -> "Bosnia and<br>Herzegovina": lines of about LINE_CHARACTERS.
+  function wrapped(name) {
+    var lines = [];
+    String(name)
+      .split(" ")
+      .forEach(function (word) {
+        var last = lines.length - 1;
+        if (last >= 0 && (lines[last] + " " + word).length <= LINE_CHARACTERS) {
+          lines[last] += " " + word;
+        } else {
+          lines.push(word);
+        }
+      });
+    return lines.join("<br>");
+  }
+
+  // On a phone the country names would take most of the width: wrap them, make the margin and
+  // the type smaller and mark years only, so the lanes keep more than half the chart.
+  function fitted(layout, width) {
+    if (width >= NARROW_PX || !layout.yaxis || !layout.yaxis.ticktext) {
+      return layout;
+    }
+    return Object.assign({}, layout, {
+      font: Object.assign({}, layout.font, { size: 12 }),
+      margin: Object.assign({}, layout.margin, { l: 96, r: 12 }),
+      xaxis: Object.assign({}, layout.xaxis, { dtick: "M12", tickangle: 0, tickformat: "%Y" }),
+      yaxis: Object.assign({}, layout.yaxis, { ticktext: layout.yaxis.ticktext.map(wrapped) }),
+    });
+  }
+
   function draw(root) {
     if (typeof Plotly === "undefined" || !root.querySelectorAll) {
       return;
@@ -19,7 +52,7 @@
       } catch (error) {
         return;
       }
-      Plotly.react(plot, figure.data, figure.layout, {
+      Plotly.react(plot, figure.data, fitted(figure.layout, plot.clientWidth), {
         displayModeBar: false,
         responsive: true,
         scrollZoom: false,
@@ -32,6 +65,11 @@
   });
   document.addEventListener("htmx:load", function (event) {
     draw(event.target);
+  });
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(draw, 200, document);
   });
   // The dashboard fetches Plotly after the page has loaded (status-map.js).
   document.addEventListener("plotly-ready", function () {

@@ -34,8 +34,11 @@ from talks.selectors.paging import KeysetPage, PageRequest, Total, count_rows, k
 SEARCH_CONFIG = "english"
 SEARCH_FIELDS = ("title", "summary", "quote", "speaker")
 MAX_QUERY_LENGTH = 200
-# What an event row shows besides the event itself: joined in the same query.
+# What an event row shows besides the event itself: joined in the same query (API, feeds, exports).
 ROW_RELATIONS = ("scheme", "candidacy__country", "source", "superseded_by", "supersedes")
+# What a page's timeline joins: the corrections come from a second, small query for the page's
+# rows (`timeline_rows`); two self-joins more cost the query three times its planning.
+PAGE_RELATIONS = ("scheme", "candidacy__country", "source")
 # Searches matching more events than this are sorted by date, not ranked (see above).
 RANK_LIMIT = paging.EXACT_COUNT_LIMIT
 
@@ -191,9 +194,12 @@ def _ranks(filters: EventFilters, total: Total) -> bool:
 
 
 def _sorted(
-    events: QuerySet[TalkEvent], filters: EventFilters, ranked: bool
+    events: QuerySet[TalkEvent],
+    filters: EventFilters,
+    ranked: bool,
+    relations: tuple[str, ...] = ROW_RELATIONS,
 ) -> QuerySet[TalkEvent]:
-    return events.select_related(*ROW_RELATIONS).order_by(*_ordering(filters, ranked))
+    return events.select_related(*relations).order_by(*_ordering(filters, ranked))
 
 
 def filtered_events(*, user: Person, filters: EventFilters) -> QuerySet[TalkEvent]:
@@ -222,8 +228,70 @@ def event_log_page(
     estimated), links to its neighbours. The same number of queries at any size."""
     total = count_rows(_matching(user, filters, ranked=False), limit=RANK_LIMIT)
     ranked = _ranks(filters, total)
-    events = _sorted(_matching(user, filters, ranked=ranked), filters, ranked)
+    events = _sorted(_matching(user, filters, ranked=ranked), filters, ranked, PAGE_RELATIONS)
     page = keyset_page(events, wanted, query_id=query_id, total=total)
     return EventLogPage(
         page=page, ranked=ranked, sorted_by=sort_description(filters, ranked=ranked)
     )
+
+
+# --- A page's timeline -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """One event of a page's timeline with the correction that replaced it and the event it
+    corrects, each only if the reader may see it (else None: a hidden correction reads
+    "Corrected by a later entry", a correction of a hidden event reads as new)."""
+
+    event: TalkEvent
+    correction: TalkEvent | None = None
+    original: TalkEvent | None = None
+
+    def shown(self) -> tuple[Any, ...]:
+        """Everything the row shows, as plain values: equal for two rows that read the same."""
+        event, source, candidacy = self.event, self.event.source, self.event.candidacy
+        return (
+            *(getattr(event, name) for name in SHOWN_EVENT_FIELDS),
+            (event.scheme.slug, event.scheme.name),
+            (candidacy.country.slug, candidacy.country.name) if candidacy else None,
+            tuple(getattr(source, name) for name in SHOWN_SOURCE_FIELDS) if source else None,
+            tuple(getattr(self.correction, name) for name in SHOWN_CORRECTION_FIELDS)
+            if self.correction
+            else None,
+            (self.original.pk, self.original.title) if self.original else None,
+        )
+
+
+SHOWN_EVENT_FIELDS = (
+    "pk", "occurred_on", "precision", "kind", "classification", "title", "summary", "quote",
+    "speaker", "new_status", "retracted_at", "retraction_reason", "superseded_by_id",
+)  # fmt: skip
+SHOWN_SOURCE_FIELDS = (
+    "pk", "url", "outlet", "title", "published_on", "reliability", "reliability_note",
+)  # fmt: skip
+SHOWN_CORRECTION_FIELDS = ("pk", "title", "occurred_on", "precision")
+
+
+def timeline_rows(events: list[TalkEvent], *, user: Person) -> list[TimelineRow]:
+    """The page's events with their corrections and originals `user` may see: one query for
+    the whole page (none when it is empty)."""
+    if not events:
+        return []
+    corrections = [event.superseded_by_id for event in events if event.superseded_by_id]
+    related = access.visible_events(
+        user, TalkEvent.objects.filter(Q(pk__in=corrections) | Q(superseded_by__in=events))
+    ).only("pk", "title", "occurred_on", "precision", "superseded_by_id")
+    by_pk, by_original = {}, {}
+    for found in related:
+        by_pk[found.pk] = found
+        if found.superseded_by_id is not None:
+            by_original[found.superseded_by_id] = found
+    return [
+        TimelineRow(
+            event=event,
+            correction=by_pk.get(event.superseded_by_id) if event.superseded_by_id else None,
+            original=by_original.get(event.pk),
+        )
+        for event in events
+    ]

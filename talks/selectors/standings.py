@@ -15,7 +15,7 @@ from talks import access
 from talks.models import Candidacy, Person, Scheme, TalkEvent
 from talks.rules.dates import short_date_label
 from talks.rules.statuses import DEFINITIONS
-from talks.selectors.event_log import ROW_RELATIONS
+from talks.selectors.event_log import PAGE_RELATIONS
 from talks.selectors.status import status_events
 
 if TYPE_CHECKING:
@@ -84,8 +84,9 @@ def with_since_precision(
 
 
 def visible_events(user: Person) -> QuerySet[TalkEvent]:
-    """Events `user` may see, with everything a timeline item shows joined in."""
-    return access.visible_events(user).select_related(*ROW_RELATIONS)
+    """Events `user` may see, with what a timeline item shows joined in (its corrections come
+    from `event_log.timeline_rows`, one query for the page)."""
+    return access.visible_events(user).select_related(*PAGE_RELATIONS)
 
 
 # Countries ---------------------------------------------------------------------------------

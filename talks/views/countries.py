@@ -11,8 +11,10 @@ from hubtracker.rendering import render_page, tidy_query
 from talks.documents.status_chart import render_status_strip
 from talks.following.services import page_visit
 from talks.selectors import standings
-from talks.selectors.paging import BadPageLink, timeline_page
+from talks.selectors.event_log import timeline_rows
+from talks.selectors.paging import timeline_page
 from talks.selectors.status_over_time import DRAWN_PLACES, country_status_strips
+from talks.views import pages_by_keyset
 
 STRIP_WIDTH = DRAWN_PLACES  # the status strip's drawing width (SVG units): a place a unit
 STRIP_WORDS = 6  # the latest status changes a strip's words name
@@ -41,25 +43,23 @@ def country_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
+@pages_by_keyset
 def country_detail(request: HttpRequest, slug: str) -> HttpResponse:
     country = standings.country_profile(slug=slug)
     if country is None:
         raise Http404("No country with that address.")
     query = tidy_query(request)
-    try:
-        page = timeline_page(
-            standings.country_timeline(user=request.user, country=country),
-            query,
-            name=f"country:{country.slug}",
-        )
-    except BadPageLink as error:
-        problem = {"problem": str(error), "first_page": request.path}
-        return render(request, "talks/bad_page_link.html", problem, status=400)
+    page = timeline_page(
+        standings.country_timeline(user=request.user, country=country),
+        query,
+        name=f"country:{country.slug}",
+    )
     context = {
         "country": country,
         "standings": standings.country_standings(user=request.user, country=country),
         "strips": _status_strips(request, country),
         "page_obj": page,
+        "rows": timeline_rows(page.object_list, user=request.user),
         "query": query,
         **page_visit(request, country=country),
     }

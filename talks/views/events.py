@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
@@ -12,35 +11,33 @@ from hubtracker.rendering import HtmxHttpRequest, render_page, tidy_query
 from talks.following.services import page_visit
 from talks.forms.event_log import EventLogFilters
 from talks.jobs.exports import runs_in_background
-from talks.selectors.event_log import event_log_page, uses_full_text_search
-from talks.selectors.paging import BadPageLink, PageRequest, without_paging
+from talks.selectors.event_log import event_log_page, timeline_rows, uses_full_text_search
+from talks.selectors.paging import PageRequest, without_paging
+from talks.views import pages_by_keyset
 
 FORM_ID = "event-filters"
 
 
 @require_GET
 @vary_on_headers("HX-Request")
+@pages_by_keyset
 def event_log(request: HtmxHttpRequest) -> HttpResponse:
     form = EventLogFilters(request.GET or None)
     form.is_valid()
     filters = form.filters()
     query = tidy_query(request)
     search_query = without_paging(query)
-    try:
-        found = event_log_page(
-            user=request.user,
-            filters=filters,
-            wanted=PageRequest.from_query(request.GET),
-            query_id=search_query.urlencode(),
-        )
-    except BadPageLink as error:
-        first = f"{request.path}?{search_query.urlencode()}" if search_query else request.path
-        problem = {"problem": str(error), "first_page": first}
-        return render(request, "talks/bad_page_link.html", problem, status=400)
+    found = event_log_page(
+        user=request.user,
+        filters=filters,
+        wanted=PageRequest.from_query(request.GET),
+        query_id=search_query.urlencode(),
+    )
     context: dict[str, Any] = {
         "form": form,
         "filters": filters,
         "page_obj": found.page,
+        "rows": timeline_rows(found.page.object_list, user=request.user),
         "sorted_by": found.sorted_by,
         "full_text": uses_full_text_search(),
         "query": query,

@@ -9,12 +9,14 @@ from django.views.decorators.vary import vary_on_headers
 from hubtracker.rendering import render_page, tidy_query
 from talks.following.services import page_visit
 from talks.selectors import standings
-from talks.selectors.paging import BadPageLink, timeline_page
+from talks.selectors.event_log import timeline_rows
+from talks.selectors.paging import timeline_page
 from talks.selectors.status_over_time import (
     MARKS_PER_LANE,
     plotly_figure,
     scheme_status_over_time,
 )
+from talks.views import pages_by_keyset
 
 
 @require_GET
@@ -25,20 +27,17 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
+@pages_by_keyset
 def scheme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     scheme = standings.scheme_detail(slug=slug)
     if scheme is None:
         raise Http404("No scheme with that address.")
     query = tidy_query(request)
-    try:
-        page = timeline_page(
-            standings.scheme_timeline(user=request.user, scheme=scheme),
-            query,
-            name=f"scheme:{scheme.slug}",
-        )
-    except BadPageLink as error:
-        problem = {"problem": str(error), "first_page": request.path}
-        return render(request, "talks/bad_page_link.html", problem, status=400)
+    page = timeline_page(
+        standings.scheme_timeline(user=request.user, scheme=scheme),
+        query,
+        name=f"scheme:{scheme.slug}",
+    )
     shortlist = standings.scheme_shortlist(user=request.user, scheme=scheme)
     chart = scheme_status_over_time(user=request.user, scheme=scheme, until=timezone.localdate())
     context = {
@@ -49,6 +48,7 @@ def scheme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "shortlist": shortlist,
         "unnamed": max((scheme.shortlist_size or 0) - len(shortlist), 0),
         "page_obj": page,
+        "rows": timeline_rows(page.object_list, user=request.user),
         "query": query,
         **page_visit(request, scheme=scheme),
     }

@@ -1,10 +1,14 @@
 """MFA for local accounts: enrolment, sign-in with a code, recovery codes, wrong codes throttled."""
 
 import re
+import time
+from types import SimpleNamespace
 
 import pytest
+from allauth.mfa import app_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal import auth as totp_auth
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
 from django.urls import reverse
@@ -116,6 +120,28 @@ def test_a_totp_code_works_once(client, analyst):
     sign_in(client, "analyst")
     enter_code(client, code)
     assert not signed_in(client)
+
+
+def test_a_code_from_the_period_before_or_after_is_accepted_but_not_older(
+    client, analyst, monkeypatch
+):
+    # An authenticator app's clock drifts, and a code typed as it turns over is one period old.
+    # The server's clock is held mid-period so that the test cannot straddle a period's end.
+    period = app_settings.TOTP_PERIOD
+    now = (time.time() // period) * period + period / 2
+    monkeypatch.setattr(totp_auth, "time", SimpleNamespace(time=lambda: now))
+    secret = with_totp(analyst)
+    sign_in(client, "analyst")
+    enter_code(client, current_code(secret, offset_periods=-2, at=now))
+    assert not signed_in(client)
+    enter_code(client, current_code(secret, offset_periods=2, at=now))
+    assert not signed_in(client)
+    enter_code(client, current_code(secret, offset_periods=-1, at=now))
+    assert signed_in(client)
+    client.logout()
+    sign_in(client, "analyst")
+    enter_code(client, current_code(secret, offset_periods=1, at=now))
+    assert signed_in(client)
 
 
 def test_a_recovery_code_signs_in_once(client, analyst):

@@ -6,8 +6,9 @@ from allauth.mfa import app_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 
-def current_code(secret: str, offset_periods: int = 0) -> str:
-    counter = int(time.time()) // app_settings.TOTP_PERIOD + offset_periods
+def current_code(secret: str, offset_periods: int = 0, at: float | None = None) -> str:
+    now = time.time() if at is None else at
+    counter = int(now) // app_settings.TOTP_PERIOD + offset_periods
     return format_hotp_value(hotp_value(secret, counter))
 
 

@@ -49,7 +49,7 @@ def expect_outlined(page: Page, codes: list[str], plotly: bool = True) -> None:
     page.wait_for_function(
         f"(codes) => JSON.stringify(({outlined})()) === JSON.stringify(codes)",
         arg=codes,
-        timeout=5000,
+        timeout=15_000,
     )
 
 
@@ -142,6 +142,6 @@ def test_rwanda_is_marked_and_named_in_the_europe_and_africa_view(
     box = marker.bounding_box()
     centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.move(*centre)  # Plotly picks the point on hover, then takes the click
-    page.wait_for_timeout(200)
+    page.wait_for_selector(f"{PLOT} .hoverlayer .hovertext", state="attached")
     page.mouse.click(*centre)
     expect(page.locator("#country-panel h2")).to_have_text("Rwanda")

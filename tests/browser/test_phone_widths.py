@@ -69,3 +69,19 @@ def test_the_map_legend_is_whole(page: Page, live_server, viewer, demo, width):
         )
     screenshot(page, f"map-{width}")
     page.locator("#status-map").screenshot(path=str(SCREENSHOTS / f"map-{width}-figure.png"))
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_the_map_filters_fit_inside_their_panel(page: Page, live_server, viewer, demo, width):
+    log_in(page, live_server, viewer, next_path="/healthz")
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{live_server.url}/?scheme={UK}")
+    panel = page.locator(".app-dash-filters").bounding_box()
+    controls = page.locator(".app-dash-filters select, .app-dash-filters input")
+    assert controls.count() >= 4
+    for index in range(controls.count()):
+        box = controls.nth(index).bounding_box()
+        name = controls.nth(index).get_attribute("name")
+        assert box["x"] + box["width"] <= panel["x"] + panel["width"], (
+            f"the {name} field sticks out of the filters at {width}px"
+        )

@@ -433,5 +433,8 @@ def test_event_log_query_count_is_the_same_at_100_and_10000_events(
     large = [queries_for(client, url) for url in COUNTED_URLS]
     assert small == large
     assert queries_for(client, URL + "?page=2", headers=HX) == small_htmx
-    with django_assert_max_num_queries(MAX_QUERIES):
+    # One more than the other pages' ceiling on PostgreSQL: the page's visible corrections and
+    # originals are read in a query of their own (talks.selectors.event_log.timeline_rows),
+    # instead of two self-joins that tripled the planning of the query that reads the rows.
+    with django_assert_max_num_queries(MAX_QUERIES + 1):
         assert client.get(COUNTED_URLS[1]).status_code == 200
