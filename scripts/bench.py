@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 BENCH_USERS = {"bench_viewer": "Viewers", "bench_manager": "Managers", "bench_admin": None}
+CONSTANT = "constant view"  # the yardstick page's label (tests/pages.py)
 
 
 def say(message: str) -> None:
@@ -351,16 +352,30 @@ def run_size(args, size: str, password: str) -> dict:
             for user in BENCH_USERS
         }
         cookies[None] = [None] * args.concurrency
-        results, wrk = {}, {}
+        results, wrk, beside = {}, {}, {}
+        constant = next((p for p in measured["pages"] if p["label"] == CONSTANT), None)
+        between: list[float] = []  # the constant view's throughput, driven between pages
+
+        def drive_constant() -> float:
+            assert constant is not None
+            headers = {"Accept-Encoding": "br, gzip", **constant.get("headers", {})}
+            sessions = cookies[constant["user"]]
+            load = drive(args.port, constant["path"], headers, args.requests, sessions, 5)
+            between.append(load.rps)
+            return load.rps
+
         for page in measured["pages"]:
             if args.only and not re.search(args.only, page["label"]):
                 continue
             headers = {"Accept-Encoding": "br, gzip", **page.get("headers", {})}
             sessions = cookies[page["user"]]
             drive(args.port, page["path"], headers, args.warmup, sessions)
+            before = (between[-1] if between else drive_constant()) if constant else None
             load = drive(
                 args.port, page["path"], headers, args.requests, sessions, args.max_seconds
             )
+            if before is not None and page["label"] != CONSTANT:
+                beside[page["label"]] = (before + drive_constant()) / 2
             results[page["label"]] = (page, load)
             wrk[page["label"]] = bench_wrk.run(
                 port=args.port,
@@ -385,6 +400,8 @@ def run_size(args, size: str, password: str) -> dict:
         "timings": timings,
         "measured": measured,
         "results": results,
+        "beside": beside,
+        "between": between,
         "visits": visits,
         "lighthouse": lighthouse,
         "wrk": wrk,
@@ -394,7 +411,8 @@ def run_size(args, size: str, password: str) -> dict:
 
 def report(size: str, run: dict, args) -> list[str]:
     results = run["results"]
-    constant = results.get("constant view")
+    constant = results.get(CONSTANT)
+    beside = run.get("beside", {})
     lines = [
         "",
         f"## {SIZES[size]:,} synthetic events (database {run['timings']['database']}"
@@ -408,9 +426,10 @@ def report(size: str, run: dict, args) -> list[str]:
         f"{'bytes':>8} {'x const':>8}  status",
     ]
     wrk = run.get("wrk", {})
-    wrk_const = wrk.get("constant view")
+    wrk_const = wrk.get(CONSTANT)
     for label, (page, load) in results.items():
-        ratio = load.rps / constant[1].rps if constant else float("nan")
+        const_rps = beside.get(label) or (constant[1].rps if constant else float("nan"))
+        ratio = load.rps / const_rps
         statuses = ",".join(f"{k}x{v}" for k, v in sorted(load.statuses.items()))
         lines.append(
             f"{label:<34} {load.rps:>7.0f} {load.percentile(0.5):>8.1f} "
@@ -418,6 +437,12 @@ def report(size: str, run: dict, args) -> list[str]:
             f"{ratio:>7.2f}x  {statuses}"
             + (f" (n={load.requests})" if load.requests < args.requests else "")
             + bench_wrk_column(wrk.get(label), wrk_const)
+        )
+    if run.get("between"):
+        lines.append(
+            f"constant view driven before and after each page: {min(run['between']):.0f}-"
+            f"{max(run['between']):.0f} req/s over {len(run['between'])} runs (x const is to "
+            "the mean of the two beside the page)"
         )
     lines.append(f"fixed cost per request: {run['measured']['fixed_costs']}")
     if run["visits"]:
@@ -498,7 +523,8 @@ def main() -> None:
         + ", ".join(f"{x:.1f}" for x in os.getloadavg())
         + " (other work on the machine shares the CPUs: compare ratios, not absolute figures)",
         "bytes = median response body as sent (Accept-Encoding: br, gzip); "
-        "x const = throughput / constant view's, same run",
+        "x const = throughput / the constant view's, driven just before and just after the page "
+        "(the machine's load drifts during a run)",
         "wrk = the same page driven by wrk "
         + (
             f"({args.concurrency} connections, 2 threads, {args.wrk_seconds:.0f} s, "

@@ -4,7 +4,9 @@ asserted.
 
 The targets are for 1M events: they are judged at the largest size of the run. Throughput ratios
 are to the signed-in constant view (`/bench/constant`) in the same run, from the benchmark's own
-client; wrk's ratio for the same page is printed beside it.
+client: the mean of its throughput driven just before and just after the page, so that the
+machine's load drifting during a run moves both alike; wrk's ratio for the same page (to wrk's
+one run of the constant view) is printed beside it.
 """
 
 SIZE_ORDER = ("1k", "10k", "100k", "1m")
@@ -62,7 +64,8 @@ def _wrk_rps(run: dict, label: str) -> float | None:
 
 
 def _ratio_line(run: dict, size: str, label: str, text: str, target: float) -> str:
-    rps, const = _rps(run, label), _rps(run, "constant view")
+    rps = _rps(run, label)
+    const = run.get("beside", {}).get(label) or _rps(run, "constant view")
     text = f"{size} {text} >= {target}x constant"
     if not (rps and const):
         return _line(None, text, "page not driven in this run (--only)")

@@ -2,6 +2,7 @@
 event lines beside them."""
 
 import datetime
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,11 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.admin.models import LogEntry
 from django.core.cache import caches
-from django.db.models import CharField, OuterRef, QuerySet, StringAgg, Subquery, Value
-from django.db.models.functions import Cast
+from django.db import connection
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from countries.models import RouteFigure
-from countries.routes import route_years
 from talks import access
 from talks.models import AuditEntry, Candidacy, Scheme, TalkEvent
 from talks.rules.dates import date_label
@@ -96,24 +96,35 @@ def shortlist_rows(*, scheme: Scheme, as_of: datetime.date, user: Person) -> lis
     return [_row(candidacy) for candidacy in candidacies]
 
 
-def schemes_and_route_years(*, route_slug: str) -> tuple[list[Scheme], list[int]]:
-    """Every scheme with its sending country, as the filters offer them, and the years the route
-    has figures for (to read a route year in the address), in one query: each scheme carries the
-    years, joined by commas. With no scheme at all the years take a query of their own."""
-    years = (
-        RouteFigure.objects.filter(route__slug=route_slug)
-        .order_by()
-        .values("route")
-        .annotate(years=StringAgg(Cast("year", CharField()), Value(",")))
-        .values("years")
-    )
-    schemes: list[Scheme] = list(
-        Scheme.objects.select_related("sending_country").annotate(route_years=Subquery(years))
-    )
-    if not schemes:
-        return [], route_years(slug=route_slug)
-    joined: str = getattr(schemes[0], "route_years", None) or ""
-    return schemes, sorted(int(year) for year in joined.split(",") if year)
+# The dashboard's fixed queries, asked on every request with the same SQL: the ORM builds each
+# once per process (building it cost more than running it) and each request runs it.
+
+
+@functools.cache
+def _schemes_sql() -> str:
+    sql, params = Scheme.objects.all().query.sql_with_params()
+    assert params == (), params
+    return sql
+
+
+def dashboard_schemes() -> list[Scheme]:
+    """Every scheme, in the schemes' order, as the filters offer them (one query)."""
+    return list(Scheme.objects.raw(_schemes_sql()))
+
+
+@functools.cache
+def _route_years_sql() -> str:
+    figures = RouteFigure.objects.filter(route__slug="").order_by("year")
+    sql, params = figures.values_list("year", flat=True).query.sql_with_params()
+    assert params == ("",), params  # the route's slug, and nothing else
+    return sql
+
+
+def dashboard_route_years(*, slug: str) -> list[int]:
+    """The years a route has figures for (one query), to read a route year in the address."""
+    with connection.cursor() as cursor:
+        cursor.execute(_route_years_sql(), [slug])
+        return [year for (year,) in cursor.fetchall()]
 
 
 # The cache (settings.CACHES) that keeps shortlists and map figures between requests.
@@ -142,19 +153,36 @@ def _last_writes() -> dict[str, Subquery]:
     }
 
 
+_KEY_FIELDS: tuple[str, ...] = ("country__name", "country__slug", "country__code")
+_KEY_FIELDS += ("country__label_latitude", "country__label_longitude")
+
+
+@functools.cache
+def _versions_sql(version_field: str) -> str:
+    """The SQL of the versions check for one version field, built by the ORM once per process
+    (it is the same on every request, and building it cost more than running it): it takes the
+    scheme's id as its one parameter."""
+    writes = _last_writes()
+    candidacies = Candidacy.objects.filter(scheme_id=0).annotate(**writes).order_by("pk")
+    query = candidacies.values_list("pk", version_field, *_KEY_FIELDS, *writes).query
+    sql, params = query.sql_with_params()
+    assert params == (0,), params  # the scheme's id, and nothing else
+    return sql
+
+
 def _shortlist_keys(*, scheme: Scheme, as_of: datetime.date, user: Person) -> tuple[str, str]:
     """What the rows depend on, in one query: each candidacy of the scheme with the version that
     grows with every write the reader can see (`access.version_field`) and its country's names
     and label position; the date; the reader's picture. Then the same with the latest writes
     (`Shortlist.events_key`)."""
-    fields: tuple[str, ...] = ("pk", access.version_field(user), "country__name", "country__slug")
-    fields += ("country__code", "country__label_latitude", "country__label_longitude")
-    candidacies = Candidacy.objects.filter(scheme=scheme).annotate(**_last_writes())
-    state = list(candidacies.order_by("pk").values_list(*fields, *_last_writes()))
-    rows = [values[: len(fields)] for values in state]
+    with connection.cursor() as cursor:
+        cursor.execute(_versions_sql(access.version_field(user)), [scheme.pk])
+        state = cursor.fetchall()
+    width = 2 + len(_KEY_FIELDS)
+    rows = [tuple(values[:width]) for values in state]
     digest = hashlib.sha256(repr(rows).encode()).hexdigest()[:32]
     key = f"shortlist:{access.picture(user)}:{scheme.pk}:{as_of.isoformat()}:{digest}"
-    last_audit, last_admin_edit = state[0][len(fields) :] if state else (None, None)
+    last_audit, last_admin_edit = state[0][width:] if state else (None, None)
     return key, f"{key}:{last_audit}:{last_admin_edit}" if state else ""
 
 

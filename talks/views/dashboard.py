@@ -39,7 +39,8 @@ from talks.selectors.dashboard import (
     cached_candidacy_events,
     cached_scheme_events,
     cached_shortlist,
-    schemes_and_route_years,
+    dashboard_route_years,
+    dashboard_schemes,
     sort_rows,
     status_counts,
 )
@@ -88,9 +89,10 @@ def country_panel(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 def _filters(request: HttpRequest) -> tuple[DashboardFilters, list[Scheme], list[int]]:
-    """The filters in the address, the schemes and the route's years (one query): the route
+    """The filters in the address, the schemes and the route's years (two queries): the route
     itself is read only by a region that draws it and is not kept."""
-    schemes, years = schemes_and_route_years(route_slug=ROUTE_SLUG)
+    schemes = dashboard_schemes()
+    years = dashboard_route_years(slug=ROUTE_SLUG)
     today = timezone.localdate()
     filters = resolve_filters(request.GET, schemes=schemes, years=years, today=today)
     return filters, schemes, years

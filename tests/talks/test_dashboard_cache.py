@@ -148,13 +148,12 @@ def queries_for(client, url: str, params: dict, headers: dict) -> int:
 
 
 # Query ceilings of each htmx region when it is kept (the second request): session, user, two for
-# permissions, the schemes with the route's years (a kept region that draws the route does not
-# read it again), the versions check, and the session's save (a savepoint, the update, its
-# release).
+# permissions, schemes, the route's years (a kept region that draws the route does not read it
+# again), the versions check, and the session's save (a savepoint, the update, its release).
 PARTIALS = {
-    "results (date or scheme changed)": ("dashboard", (), {}, 9),
-    "status table (sorted)": ("dashboard", (), {"HX-Target": "status-table"}, 9),
-    "country panel": ("dashboard_panel", ("kosovo",), {}, 9),
+    "results (date or scheme changed)": ("dashboard", (), {}, 10),
+    "status table (sorted)": ("dashboard", (), {"HX-Target": "status-table"}, 10),
+    "country panel": ("dashboard_panel", ("kosovo",), {}, 10),
 }
 
 
@@ -192,7 +191,7 @@ def test_the_sorted_table_reads_no_events_and_not_the_route_it_does_not_draw(
     sql = tables_read(client, reverse("dashboard"), params, headers)
     assert not any('"talks_talkevent"' in q for q in sql)
     assert not any('"countries_routewaypoint"' in q for q in sql)
-    assert sum('"countries_routefigure"' in q for q in sql) == 1  # the years, with the schemes
+    assert sum('"countries_routefigure"' in q for q in sql) == 1  # the years, for the address
 
 
 def test_the_country_panel_reads_its_countrys_events_only_and_not_the_country_again(
