@@ -171,7 +171,7 @@ LOGOUT_REDIRECT_URL = "signed_out"
 # first so that every authenticate() call (app sign-in, anything else) is checked and counted.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "hubtracker.accounts.backends.OneQueryPermissionsBackend",
 ]
 ACCOUNT_ADAPTER = "hubtracker.accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "hubtracker.accounts.adapters.SocialAccountAdapter"

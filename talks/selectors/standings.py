@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
+from django.contrib.admin.models import LogEntry
 from django.core.cache import caches
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
 from countries.models import Country
 from talks import access
@@ -224,24 +225,54 @@ def scheme_timeline(*, user: Person, scheme: Scheme) -> QuerySet[TalkEvent]:
 PAGES_CACHE = "pages"
 
 
+# The newest entry of the admin's log: every edit in the admin (a source, a country, a scheme).
+LAST_EDIT = Subquery(LogEntry.objects.order_by("-pk").values("pk")[:1])
+
+
 def country_state(*, user: Person, country: Country, until: datetime.date) -> str:
-    """A key for what the country page's standings and status strips show `user` on `until`:
-    each of the country's candidacies with the version that grows with every write the reader
-    can see (`access.version_field`) and its scheme's names; the country's name; the date; the
-    reader's picture. One small query. A write the reader can see changes it; a sensitive write
-    leaves an uncleared reader's key as it was."""
-    fields = ("scheme__name", "scheme__slug", "scheme__announced_on")
-    rows = _versions(Candidacy.objects.filter(country=country), user, fields)
-    return _key("country", access.picture(user), country.pk, country.name, until, rows)
+    """A key for what the country page's standings, status strips and timeline show `user` on
+    `until`: each of the country's candidacies with the version that grows with every write the
+    reader can see (`access.version_field`: every event of the country belongs to one of them)
+    and its scheme's names; the newest admin edit (sources, countries and schemes are edited
+    there); the country's name; the date; the reader's picture. One small query. A write the
+    reader can see changes it; a sensitive write leaves an uncleared reader's key as it was."""
+    fields = ("scheme__name", "scheme__slug", "scheme__announced_on", "last_admin_edit")
+    candidacies = Candidacy.objects.filter(country=country).annotate(last_admin_edit=LAST_EDIT)
+    rows = _versions(candidacies, user, fields)
+    return key("country", access.picture(user), country.pk, country.name, until, rows)
 
 
 def scheme_state(*, user: Person, scheme: Scheme, until: datetime.date) -> str:
-    """The same for the scheme page's shortlist and status-over-time chart: each candidacy's
-    version the reader can see and its country's names, the scheme's name and slug, the date,
-    the reader's picture."""
+    """The same for the scheme page's shortlist, status over time and timeline: each
+    candidacy's version the reader can see and its country's names; the scheme-wide events the
+    reader can see, counted with their retractions and corrections (they belong to no
+    candidacy: events are never deleted and change only by being retracted or corrected); the
+    newest admin edit; the scheme's name and slug; the date; the reader's picture. Two small
+    queries."""
     fields = ("country__name", "country__slug")
     rows = _versions(Candidacy.objects.filter(scheme=scheme), user, fields)
-    return _key("scheme", access.picture(user), scheme.pk, scheme.name, scheme.slug, until, rows)
+    wide = (
+        access.visible_events(user)
+        .filter(scheme=OuterRef("pk"), candidacy__isnull=True)
+        .order_by()
+        .values("scheme")
+    )
+    counted = {
+        "wide_events": "pk",
+        "wide_retracted": "retracted_at",
+        "wide_corrected": "superseded_by",
+    }
+    counts = {
+        name: Subquery(wide.annotate(n=Count(field)).values("n")[:1])
+        for name, field in counted.items()
+    }
+    state = (
+        Scheme.objects.filter(pk=scheme.pk)
+        .annotate(last_admin_edit=LAST_EDIT, **counts)
+        .values_list("name", "slug", "last_admin_edit", *counts)
+        .first()
+    )
+    return key("scheme", access.picture(user), scheme.pk, until, state, rows)
 
 
 def _versions(
@@ -250,7 +281,8 @@ def _versions(
     return list(candidacies.order_by("pk").values_list("pk", access.version_field(user), *fields))
 
 
-def _key(*parts: object) -> str:
+def key(*parts: object) -> str:
+    """A cache key for `parts` (hashed: any length, any characters)."""
     return "section:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
 
 

@@ -4,6 +4,7 @@ import datetime
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
@@ -11,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from countries.models import Country
 from hubtracker.rendering import render_page, tidy_query
+from talks import access
 from talks.documents.status_chart import render_status_strip
 from talks.following.services import page_visit
 from talks.selectors import standings
@@ -51,18 +53,12 @@ def country_detail(request: HttpRequest, slug: str) -> HttpResponse:
     country = standings.country_profile(slug=slug)
     if country is None:
         raise Http404("No country with that address.")
-    query = tidy_query(request)
-    page = timeline_page(
-        standings.country_timeline(user=request.user, country=country),
-        query,
-        name=f"country:{country.slug}",
-    )
+    today = timezone.localdate()
+    state = standings.country_state(user=request.user, country=country, until=today)
     context = {
         "country": country,
-        **_standing(request, country),
-        "page_obj": page,
-        "rows": timeline_rows(page.object_list, user=request.user),
-        "query": query,
+        **standings.kept(state, lambda: _standing(request, country, today)),
+        "timeline": _timeline(request, country, state),
         **page_visit(request, country=country),
     }
     return render_page(
@@ -74,19 +70,34 @@ def country_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _standing(request: HttpRequest, country: Country) -> dict[str, list]:
-    """The country's standing in each scheme and its status strips, kept in the pages cache
-    under `standings.country_state` (one small query when kept)."""
-    today = timezone.localdate()
+def _standing(request: HttpRequest, country: Country, today: datetime.date) -> dict[str, list]:
+    """The country's standing in each scheme and its status strips (kept by the view under
+    `standings.country_state`: one small query when kept)."""
+    return {
+        "standings": standings.country_standings(user=request.user, country=country),
+        "strips": _status_strips(request, country, today),
+    }
 
-    def build() -> dict[str, list]:
-        return {
-            "standings": standings.country_standings(user=request.user, country=country),
-            "strips": _status_strips(request, country, today),
+
+def _timeline(request: HttpRequest, country: Country, state: str) -> str:
+    """The timeline section, rendered, kept under the country's state (every write to one of
+    its events, and every admin edit, changes it), the address (its page, its links) and
+    whether the reader may record events (the rows' Correct and Retract links)."""
+
+    def build() -> str:
+        query = tidy_query(request)
+        timeline = standings.country_timeline(user=request.user, country=country)
+        page = timeline_page(timeline, query, name=f"country:{country.slug}")
+        context = {
+            "country": country,
+            "page_obj": page,
+            "rows": timeline_rows(page.object_list, user=request.user),
+            "query": query,
         }
+        return render_to_string("talks/_country_timeline.html", context, request=request)
 
-    key = standings.country_state(user=request.user, country=country, until=today)
-    return standings.kept(key, build)
+    can_record = access.can(request.user, access.RECORD)
+    return standings.kept(standings.key(state, request.get_full_path(), can_record), build)
 
 
 def _status_strips(request: HttpRequest, country: Country, today: datetime.date) -> list[dict]:

@@ -2,12 +2,13 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from hubtracker.rendering import render_page, tidy_query
+from talks import access
 from talks.following.services import page_visit
 from talks.models import Scheme
 from talks.selectors import standings
@@ -35,21 +36,14 @@ def scheme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     scheme = standings.scheme_detail(slug=slug)
     if scheme is None:
         raise Http404("No scheme with that address.")
-    query = tidy_query(request)
-    page = timeline_page(
-        standings.scheme_timeline(user=request.user, scheme=scheme),
-        query,
-        name=f"scheme:{scheme.slug}",
-    )
-    shortlist, status_over_time = _standing(request, scheme)
+    state = standings.scheme_state(user=request.user, scheme=scheme, until=timezone.localdate())
+    shortlist, status_over_time = standings.kept(state, lambda: _standing(request, scheme))
     context = {
         "scheme": scheme,
         "shortlist": shortlist,
         "status_over_time": status_over_time,
         "unnamed": max((scheme.shortlist_size or 0) - len(shortlist), 0),
-        "page_obj": page,
-        "rows": timeline_rows(page.object_list, user=request.user),
-        "query": query,
+        "timeline": _timeline(request, scheme, state),
         **page_visit(request, scheme=scheme),
     }
     return render_page(
@@ -62,24 +56,39 @@ def scheme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _standing(request: HttpRequest, scheme: Scheme) -> tuple[list[Standing], str]:
-    """The shortlist and the status-over-time section (chart and table, rendered), kept in the
-    pages cache under `standings.scheme_state` (one small query when kept)."""
-    today = timezone.localdate()
+    """The shortlist and the status-over-time section (chart and table), rendered (kept by the
+    view under `standings.scheme_state`: two small queries when kept)."""
+    shortlist = standings.scheme_shortlist(user=request.user, scheme=scheme)
+    if not shortlist:
+        return shortlist, ""
+    chart = scheme_status_over_time(user=request.user, scheme=scheme, until=timezone.localdate())
+    section = get_template("talks/_status_over_time.html").render(
+        {
+            "chart": chart,
+            "chart_figure": plotly_figure(chart),
+            "chart_marks_per_lane": MARKS_PER_LANE,
+            "scheme": scheme,
+        }
+    )
+    return shortlist, section
 
-    def build() -> tuple[list[Standing], str]:
-        shortlist = standings.scheme_shortlist(user=request.user, scheme=scheme)
-        if not shortlist:
-            return shortlist, ""
-        chart = scheme_status_over_time(user=request.user, scheme=scheme, until=today)
-        section = get_template("talks/_status_over_time.html").render(
-            {
-                "chart": chart,
-                "chart_figure": plotly_figure(chart),
-                "chart_marks_per_lane": MARKS_PER_LANE,
-                "scheme": scheme,
-            }
-        )
-        return shortlist, section
 
-    key = standings.scheme_state(user=request.user, scheme=scheme, until=today)
-    return standings.kept(key, build)
+def _timeline(request: HttpRequest, scheme: Scheme, state: str) -> str:
+    """The timeline section, rendered, kept under the scheme's state (every write to one of
+    its events, and every admin edit, changes it), the address (its page, its links) and
+    whether the reader may record events (the rows' Correct and Retract links)."""
+
+    def build() -> str:
+        query = tidy_query(request)
+        timeline = standings.scheme_timeline(user=request.user, scheme=scheme)
+        page = timeline_page(timeline, query, name=f"scheme:{scheme.slug}")
+        context = {
+            "scheme": scheme,
+            "page_obj": page,
+            "rows": timeline_rows(page.object_list, user=request.user),
+            "query": query,
+        }
+        return render_to_string("talks/_scheme_timeline.html", context, request=request)
+
+    can_record = access.can(request.user, access.RECORD)
+    return standings.kept(standings.key(state, request.get_full_path(), can_record), build)

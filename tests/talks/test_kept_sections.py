@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from talks.models import Classification
 from talks.rules.statuses import Status
-from talks.services.events import retract_event
-from tests.factories import CandidacyFactory, CountryFactory, add_event
+from talks.services.events import correct_event, record_event, retract_event
+from tests.factories import CandidacyFactory, CountryFactory, add_event, details
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +119,69 @@ def test_a_kept_section_costs_fewer_queries(
     with CaptureQueriesContext(connection) as kept:
         client.get(page)
     assert len(kept) < len(first)
+
+
+def test_a_scheme_wide_event_its_correction_and_retraction_show_at_once(
+    client, viewer, cleared_analyst, kosovo
+):
+    url = reverse("scheme_detail", args=[kosovo.scheme.slug])
+    assert "Ministers meet" not in timeline(client, viewer, url)
+    event = record_event(
+        scheme=kosovo.scheme,
+        candidacy=None,
+        details=details(occurred_on=DAY, title="Ministers meet in London"),
+        by=cleared_analyst,
+        expected_version=None,
+    )
+    assert "Ministers meet in London" in timeline(client, viewer, url)
+    correction = correct_event(
+        event=event,
+        details=details(occurred_on=DAY, title="Ministers meet in Dover"),
+        by=cleared_analyst,
+        expected_version=None,
+    )
+    assert "Corrected by" in timeline(client, viewer, url)
+    retract_event(
+        event=correction, reason="Did not happen", by=cleared_analyst, expected_version=None
+    )
+    assert "Did not happen" in timeline(client, viewer, url)
+
+
+def test_a_sensitive_scheme_wide_event_leaves_an_uncleared_readers_timeline_as_it_was(
+    client, viewer, cleared_analyst, kosovo
+):
+    url = reverse("scheme_detail", args=[kosovo.scheme.slug])
+    before = timeline(client, viewer, url)
+    record_event(
+        scheme=kosovo.scheme,
+        candidacy=None,
+        details=details(
+            occurred_on=DAY,
+            title="Quiet summit",
+            classification=Classification.OFFICIAL_SENSITIVE,
+        ),
+        by=cleared_analyst,
+        expected_version=None,
+    )
+    assert timeline(client, viewer, url) == before
+    assert "Quiet summit" in timeline(client, cleared_analyst, url)
+
+
+def test_a_country_timeline_shows_a_new_event_at_once_on_every_page(
+    client, viewer, cleared_analyst, kosovo
+):
+    url = reverse("country_detail", args=["kosovo"])
+    assert "Talks resume" not in timeline(client, viewer, url)
+    add_event(kosovo, cleared_analyst, occurred_on=DAY, title="Talks resume")
+    assert "Talks resume" in timeline(client, viewer, url)
+    assert "Talks resume" in timeline(client, viewer, url + "?page=last")
+
+
+def timeline(client, user, url: str) -> str:
+    """The page's timeline section."""
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200
+    text = response.content.decode()
+    start = text.index('class="app-timeline-region"')
+    return text[start : text.index("</section>", start)]
