@@ -5,21 +5,18 @@ Standing "today" comes from the candidacy's cached fields as the user may see th
 """
 
 import datetime
-import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
-from django.contrib.admin.models import LogEntry
-from django.core.cache import caches
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from countries.models import Country
 from talks import access
 from talks.models import Candidacy, Person, Scheme, TalkEvent
 from talks.rules.dates import short_date_label
 from talks.rules.statuses import DEFINITIONS
-from talks.selectors.event_log import PAGE_RELATIONS
+from talks.selectors.event_log import PAGE_RELATIONS, scheme_wide_counts
+from talks.selectors.kept import LAST_EDIT, key
 from talks.selectors.status import status_events
 
 if TYPE_CHECKING:
@@ -221,13 +218,6 @@ def scheme_timeline(*, user: Person, scheme: Scheme) -> QuerySet[TalkEvent]:
 
 # Kept sections --------------------------------------------------------------------------------
 
-# The per-process cache (settings.CACHES) that keeps what pages compute between requests.
-PAGES_CACHE = "pages"
-
-
-# The newest entry of the admin's log: every edit in the admin (a source, a country, a scheme).
-LAST_EDIT = Subquery(LogEntry.objects.order_by("-pk").values("pk")[:1])
-
 
 def country_state(*, user: Person, country: Country, until: datetime.date) -> str:
     """A key for what the country page's standings, status strips and timeline show `user` on
@@ -251,21 +241,7 @@ def scheme_state(*, user: Person, scheme: Scheme, until: datetime.date) -> str:
     queries."""
     fields = ("country__name", "country__slug")
     rows = _versions(Candidacy.objects.filter(scheme=scheme), user, fields)
-    wide = (
-        access.visible_events(user)
-        .filter(scheme=OuterRef("pk"), candidacy__isnull=True)
-        .order_by()
-        .values("scheme")
-    )
-    counted = {
-        "wide_events": "pk",
-        "wide_retracted": "retracted_at",
-        "wide_corrected": "superseded_by",
-    }
-    counts = {
-        name: Subquery(wide.annotate(n=Count(field)).values("n")[:1])
-        for name, field in counted.items()
-    }
+    counts = scheme_wide_counts(user)
     state = (
         Scheme.objects.filter(pk=scheme.pk)
         .annotate(last_admin_edit=LAST_EDIT, **counts)
@@ -279,18 +255,3 @@ def _versions(
     candidacies: QuerySet[Candidacy], user: Person, fields: tuple[str, ...]
 ) -> list[tuple[object, ...]]:
     return list(candidacies.order_by("pk").values_list("pk", access.version_field(user), *fields))
-
-
-def key(*parts: object) -> str:
-    """A cache key for `parts` (hashed: any length, any characters)."""
-    return "section:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
-
-
-def kept[T](key: str, build: Callable[[], T]) -> T:
-    """`build()`, kept in the pages cache under `key` (a key made of everything it shows)."""
-    cache = caches[PAGES_CACHE]
-    found: T | None = cache.get(key)
-    if found is None:
-        found = build()
-        cache.set(key, found)
-    return found
