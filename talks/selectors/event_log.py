@@ -29,7 +29,7 @@ from countries.models import Country
 from talks import access
 from talks.models import Candidacy, Person, Scheme, TalkEvent, TalkEventQuerySet
 from talks.selectors import paging
-from talks.selectors.kept import LAST_EDIT, kept, key
+from talks.selectors.kept import LAST_EDIT, kept, key, rows_of
 from talks.selectors.paging import KeysetPage, PageRequest, Total, count_rows, keyset_page
 
 SEARCH_CONFIG = "english"
@@ -329,19 +329,23 @@ def log_state(*, user: Person) -> str:
     `access.version_field`) and its scheme-wide events counted (`scheme_wide_counts`); the
     newest admin edit (sources, countries and schemes are edited there); the reader's picture.
     One small query. A sensitive write leaves an uncleared reader's key as it was."""
-    versions = (
-        Candidacy.objects.filter(scheme=OuterRef("pk"))
-        .order_by()
-        .values("scheme")
-        .annotate(total=Sum(access.version_field(user)))
-        .values("total")[:1]
-    )
-    counts = scheme_wide_counts(user)
-    schemes = Scheme.objects.order_by("pk").annotate(
-        versions=Subquery(versions), last_admin_edit=LAST_EDIT, **counts
-    )
-    rows = list(schemes.values_list("pk", "versions", "last_admin_edit", *counts))
-    return key("event log", access.picture(user), rows)
+
+    def build() -> QuerySet[Scheme]:
+        versions = (
+            Candidacy.objects.filter(scheme=OuterRef("pk"))
+            .order_by()
+            .values("scheme")
+            .annotate(total=Sum(access.version_field(user)))
+            .values("total")[:1]
+        )
+        counts = scheme_wide_counts(user)
+        schemes = Scheme.objects.order_by("pk").annotate(
+            versions=Subquery(versions), last_admin_edit=LAST_EDIT, **counts
+        )
+        return schemes.values_list("pk", "versions", "last_admin_edit", *counts)
+
+    picture = access.picture(user)
+    return key("event log", picture, rows_of(("event log", picture), build))
 
 
 def kept_event_log_page(

@@ -16,7 +16,7 @@ from talks.models import Candidacy, Person, Scheme, TalkEvent
 from talks.rules.dates import short_date_label
 from talks.rules.statuses import DEFINITIONS
 from talks.selectors.event_log import PAGE_RELATIONS, scheme_wide_counts
-from talks.selectors.kept import LAST_EDIT, key
+from talks.selectors.kept import LAST_EDIT, key, rows_of
 from talks.selectors.status import status_events
 
 if TYPE_CHECKING:
@@ -228,8 +228,9 @@ def country_state(*, user: Person, country: Country, until: datetime.date) -> st
     reader can see changes it; a sensitive write leaves an uncleared reader's key as it was."""
     fields = ("scheme__name", "scheme__slug", "scheme__announced_on", "last_admin_edit")
     candidacies = Candidacy.objects.filter(country=country).annotate(last_admin_edit=LAST_EDIT)
-    rows = _versions(candidacies, user, fields)
-    return key("country", access.picture(user), country.pk, country.name, until, rows)
+    picture = access.picture(user)
+    rows = rows_of(("country", picture, country.pk), lambda: _versions(candidacies, user, fields))
+    return key("country", picture, country.pk, country.name, until, rows)
 
 
 def scheme_state(*, user: Person, scheme: Scheme, until: datetime.date) -> str:
@@ -240,18 +241,20 @@ def scheme_state(*, user: Person, scheme: Scheme, until: datetime.date) -> str:
     newest admin edit; the scheme's name and slug; the date; the reader's picture. Two small
     queries."""
     fields = ("country__name", "country__slug")
-    rows = _versions(Candidacy.objects.filter(scheme=scheme), user, fields)
-    counts = scheme_wide_counts(user)
-    state = (
-        Scheme.objects.filter(pk=scheme.pk)
-        .annotate(last_admin_edit=LAST_EDIT, **counts)
-        .values_list("name", "slug", "last_admin_edit", *counts)
-        .first()
-    )
-    return key("scheme", access.picture(user), scheme.pk, until, state, rows)
+    candidacies = Candidacy.objects.filter(scheme=scheme)
+    picture = access.picture(user)
+    rows = rows_of(("scheme", picture, scheme.pk), lambda: _versions(candidacies, user, fields))
+
+    def build() -> QuerySet[Scheme]:
+        counts = scheme_wide_counts(user)
+        schemes = Scheme.objects.filter(pk=scheme.pk).annotate(last_admin_edit=LAST_EDIT, **counts)
+        return schemes.values_list("name", "slug", "last_admin_edit", *counts)
+
+    state = rows_of(("scheme wide", picture, scheme.pk), build)
+    return key("scheme", picture, scheme.pk, until, state, rows)
 
 
 def _versions(
     candidacies: QuerySet[Candidacy], user: Person, fields: tuple[str, ...]
-) -> list[tuple[object, ...]]:
-    return list(candidacies.order_by("pk").values_list("pk", access.version_field(user), *fields))
+) -> QuerySet[Candidacy]:
+    return candidacies.order_by("pk").values_list("pk", access.version_field(user), *fields)
