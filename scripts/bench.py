@@ -285,6 +285,34 @@ def drive(
     return LoadResult(len(latencies), seconds, latencies, statuses, int(statistics.median(sizes)))
 
 
+def drive_between(
+    page, constant, *, requests: int, rounds: int, max_seconds: float
+) -> tuple[LoadResult, float]:
+    """Drive a page's `requests` in `rounds` blocks, each between two blocks of the constant
+    view's: `page(n, seconds)` and `constant(n)` send n requests. Returns the page's blocks as
+    one result and the median over blocks of its throughput to the mean of the constant view's
+    beside it, so that load that comes and goes during a run moves both sides of each ratio."""
+    per = max(30, requests // rounds)
+    loads, ratios = [], []
+    before = constant(per)
+    for _ in range(rounds):
+        loads.append(page(per, max_seconds / rounds))
+        after = constant(per)
+        ratios.append(loads[-1].rps / ((before + after) / 2))
+        before = after
+    merged = LoadResult(
+        requests=sum(load.requests for load in loads),
+        seconds=sum(load.seconds for load in loads),
+        latencies=[latency for load in loads for latency in load.latencies],
+        statuses={
+            status: sum(load.statuses.get(status, 0) for load in loads)
+            for status in {status for load in loads for status in load.statuses}
+        },
+        body_bytes=loads[0].body_bytes,
+    )
+    return merged, statistics.median(ratios)
+
+
 # --- In-process measurements (child process: Django set up against the bench database) -----------
 
 
@@ -352,15 +380,15 @@ def run_size(args, size: str, password: str) -> dict:
             for user in BENCH_USERS
         }
         cookies[None] = [None] * args.concurrency
-        results, wrk, beside = {}, {}, {}
+        results, wrk, ratios = {}, {}, {}
         constant = next((p for p in measured["pages"] if p["label"] == CONSTANT), None)
-        between: list[float] = []  # the constant view's throughput, driven between pages
+        between: list[float] = []  # the constant view's throughput, in blocks between the pages'
 
-        def drive_constant() -> float:
+        def drive_constant(requests: int) -> float:
             assert constant is not None
             headers = {"Accept-Encoding": "br, gzip", **constant.get("headers", {})}
             sessions = cookies[constant["user"]]
-            load = drive(args.port, constant["path"], headers, args.requests, sessions, 5)
+            load = drive(args.port, constant["path"], headers, requests, sessions, 5)
             between.append(load.rps)
             return load.rps
 
@@ -370,12 +398,20 @@ def run_size(args, size: str, password: str) -> dict:
             headers = {"Accept-Encoding": "br, gzip", **page.get("headers", {})}
             sessions = cookies[page["user"]]
             drive(args.port, page["path"], headers, args.warmup, sessions)
-            before = (between[-1] if between else drive_constant()) if constant else None
-            load = drive(
-                args.port, page["path"], headers, args.requests, sessions, args.max_seconds
-            )
-            if before is not None and page["label"] != CONSTANT:
-                beside[page["label"]] = (before + drive_constant()) / 2
+            if constant is None or page["label"] == CONSTANT:
+                load = drive(
+                    args.port, page["path"], headers, args.requests, sessions, args.max_seconds
+                )
+            else:
+                load, ratios[page["label"]] = drive_between(
+                    lambda n, seconds, path=page["path"], headers=headers, sessions=sessions: drive(
+                        args.port, path, headers, n, sessions, seconds
+                    ),
+                    drive_constant,
+                    requests=args.requests,
+                    rounds=args.rounds,
+                    max_seconds=args.max_seconds,
+                )
             results[page["label"]] = (page, load)
             wrk[page["label"]] = bench_wrk.run(
                 port=args.port,
@@ -400,7 +436,7 @@ def run_size(args, size: str, password: str) -> dict:
         "timings": timings,
         "measured": measured,
         "results": results,
-        "beside": beside,
+        "ratios": ratios,
         "between": between,
         "visits": visits,
         "lighthouse": lighthouse,
@@ -412,7 +448,7 @@ def run_size(args, size: str, password: str) -> dict:
 def report(size: str, run: dict, args) -> list[str]:
     results = run["results"]
     constant = results.get(CONSTANT)
-    beside = run.get("beside", {})
+    ratios = run.get("ratios", {})
     lines = [
         "",
         f"## {SIZES[size]:,} synthetic events (database {run['timings']['database']}"
@@ -428,8 +464,7 @@ def report(size: str, run: dict, args) -> list[str]:
     wrk = run.get("wrk", {})
     wrk_const = wrk.get(CONSTANT)
     for label, (page, load) in results.items():
-        const_rps = beside.get(label) or (constant[1].rps if constant else float("nan"))
-        ratio = load.rps / const_rps
+        ratio = ratios.get(label) or (load.rps / constant[1].rps if constant else float("nan"))
         statuses = ",".join(f"{k}x{v}" for k, v in sorted(load.statuses.items()))
         lines.append(
             f"{label:<34} {load.rps:>7.0f} {load.percentile(0.5):>8.1f} "
@@ -440,9 +475,8 @@ def report(size: str, run: dict, args) -> list[str]:
         )
     if run.get("between"):
         lines.append(
-            f"constant view driven before and after each page: {min(run['between']):.0f}-"
-            f"{max(run['between']):.0f} req/s over {len(run['between'])} runs (x const is to "
-            "the mean of the two beside the page)"
+            f"constant view between the pages' blocks: {min(run['between']):.0f}-"
+            f"{max(run['between']):.0f} req/s over {len(run['between'])} blocks"
         )
     lines.append(f"fixed cost per request: {run['measured']['fixed_costs']}")
     if run["visits"]:
@@ -478,6 +512,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4, help="threads per process (4)")
     parser.add_argument(
         "--max-seconds", type=float, default=40, help="stop a page's run after this long (40)"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="blocks each page's requests are sent in, between blocks of the constant view (5)",
     )
     parser.add_argument("--port", type=int, default=8110)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
@@ -523,8 +563,9 @@ def main() -> None:
         + ", ".join(f"{x:.1f}" for x in os.getloadavg())
         + " (other work on the machine shares the CPUs: compare ratios, not absolute figures)",
         "bytes = median response body as sent (Accept-Encoding: br, gzip); "
-        "x const = throughput / the constant view's, driven just before and just after the page "
-        "(the machine's load drifts during a run)",
+        f"x const = median over {args.rounds} blocks of a page's requests of its throughput / the "
+        "constant view's, driven in blocks just before and after each (the machine's load "
+        "drifts during a run); req/s and latencies are over all the page's blocks",
         "wrk = the same page driven by wrk "
         + (
             f"({args.concurrency} connections, 2 threads, {args.wrk_seconds:.0f} s, "

@@ -4,9 +4,10 @@ asserted.
 
 The targets are for 1M events: they are judged at the largest size of the run. Throughput ratios
 are to the signed-in constant view (`/bench/constant`) in the same run, from the benchmark's own
-client: the mean of its throughput driven just before and just after the page, so that the
-machine's load drifting during a run moves both alike; wrk's ratio for the same page (to wrk's
-one run of the constant view) is printed beside it.
+client: the median over the page's blocks of requests of its throughput to the constant view's,
+driven in blocks just before and after each, so that the machine's load drifting during a run
+moves both alike; wrk's ratio for the same page (to wrk's one run of the constant view) is
+printed beside it.
 """
 
 SIZE_ORDER = ("1k", "10k", "100k", "1m")
@@ -64,8 +65,7 @@ def _wrk_rps(run: dict, label: str) -> float | None:
 
 
 def _ratio_line(run: dict, size: str, label: str, text: str, target: float) -> str:
-    rps = _rps(run, label)
-    const = run.get("beside", {}).get(label) or _rps(run, "constant view")
+    rps, const = _rps(run, label), _rps(run, "constant view")
     text = f"{size} {text} >= {target}x constant"
     if not (rps and const):
         return _line(None, text, "page not driven in this run (--only)")
@@ -73,7 +73,7 @@ def _ratio_line(run: dict, size: str, label: str, text: str, target: float) -> s
     beside = f"; wrk {wrk / wrk_const:.2f}x" if wrk and wrk_const else ""
     statuses = _entry(run, label)[1].statuses
     errors = "" if set(statuses) <= {200} else f" (statuses {statuses})"
-    ratio = rps / const
+    ratio = run.get("ratios", {}).get(label) or rps / const
     return _line(
         ratio >= target and not errors, text, f"{ratio:.2f}x ({rps:.0f} req/s){beside}{errors}"
     )

@@ -240,7 +240,8 @@ def _results(
     the event lines' key, which changes with every write and every edit in the admin (routes
     included), plus the route's years, the filters and their errors, today's date (the region
     marks "today") and the reader's permissions. Drawing it reads the route; sending it
-    kept reads nothing more."""
+    kept reads nothing more. With a country off the list open in its panel, the region is drawn
+    afresh (that country is read afresh too)."""
     state = (
         shortlist.events_key,
         _scheme_state(filters),
@@ -250,9 +251,11 @@ def _results(
         timezone.localdate(),
         _reader_state(request),
     )
-    return _kept_html(
-        request, "dashboard-results", state if shortlist.events_key else None, context
+    off_list = filters.country and not any(
+        r.country_slug == filters.country for r in shortlist.rows
     )
+    keep = shortlist.events_key and not off_list  # a country off the list is read afresh
+    return _kept_html(request, "dashboard-results", state if keep else None, context)
 
 
 @dataclass(frozen=True)

@@ -329,19 +329,19 @@ def test_query_count_is_small_and_the_same_with_100_or_10000_events(
     client, viewer, cleared_analyst, django_assert_max_num_queries
 ):
     """The first view of a scheme on a date works out its rows and event lines and draws the
-    results region (17 queries: the route's years, then the route itself to draw it); the next
-    one finds the region kept (10: one small query checks the versions and the latest writes
+    results region (16 queries: the route's years, then the route itself to draw it); the next
+    one finds the region kept (9: one small query checks the versions and the latest writes
     instead of the status rule's and the three lists of events, and the route is not read)."""
     load_demo_data(recorded_by=cleared_analyst)
     client.force_login(viewer)
     generate_bulk_events(events=100)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(16):
         small = query_count(client)
     small_kept = query_count(client)
     generate_bulk_events(events=9_900, seed=2)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(16):
         large = query_count(client)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         large_kept = query_count(client)
     assert small == large
     assert small_kept == large_kept == small - 7
@@ -357,8 +357,8 @@ def test_panel_query_count_does_not_grow_with_events(
     with CaptureQueriesContext(connection) as small:
         client.get(url, headers=HTMX)
     generate_bulk_events(events=5_000, seed=3)
-    # 15 when the scheme's rows are worked out afresh (new versions): the versions check, then
+    # 14 when the scheme's rows are worked out afresh (new versions): the versions check, then
     # the status rule's query; when kept, the versions check alone.
-    with django_assert_max_num_queries(15), CaptureQueriesContext(connection) as large:
+    with django_assert_max_num_queries(14), CaptureQueriesContext(connection) as large:
         client.get(url, headers=HTMX)
     assert len(small) == len(large)
