@@ -5,21 +5,18 @@ Standing "today" comes from the candidacy's cached fields as the user may see th
 """
 
 import datetime
-import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
-from django.contrib.admin.models import LogEntry
-from django.core.cache import caches
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from countries.models import Country
 from talks import access
 from talks.models import Candidacy, Person, Scheme, TalkEvent
 from talks.rules.dates import short_date_label
 from talks.rules.statuses import DEFINITIONS
-from talks.selectors.event_log import PAGE_RELATIONS
+from talks.selectors.event_log import PAGE_RELATIONS, scheme_wide_counts
+from talks.selectors.kept import LAST_EDIT, key, rows_of
 from talks.selectors.status import status_events
 
 if TYPE_CHECKING:
@@ -221,13 +218,6 @@ def scheme_timeline(*, user: Person, scheme: Scheme) -> QuerySet[TalkEvent]:
 
 # Kept sections --------------------------------------------------------------------------------
 
-# The per-process cache (settings.CACHES) that keeps what pages compute between requests.
-PAGES_CACHE = "pages"
-
-
-# The newest entry of the admin's log: every edit in the admin (a source, a country, a scheme).
-LAST_EDIT = Subquery(LogEntry.objects.order_by("-pk").values("pk")[:1])
-
 
 def country_state(*, user: Person, country: Country, until: datetime.date) -> str:
     """A key for what the country page's standings, status strips and timeline show `user` on
@@ -238,8 +228,9 @@ def country_state(*, user: Person, country: Country, until: datetime.date) -> st
     reader can see changes it; a sensitive write leaves an uncleared reader's key as it was."""
     fields = ("scheme__name", "scheme__slug", "scheme__announced_on", "last_admin_edit")
     candidacies = Candidacy.objects.filter(country=country).annotate(last_admin_edit=LAST_EDIT)
-    rows = _versions(candidacies, user, fields)
-    return key("country", access.picture(user), country.pk, country.name, until, rows)
+    picture = access.picture(user)
+    rows = rows_of(("country", picture, country.pk), lambda: _versions(candidacies, user, fields))
+    return key("country", picture, country.pk, country.name, until, rows)
 
 
 def scheme_state(*, user: Person, scheme: Scheme, until: datetime.date) -> str:
@@ -250,47 +241,20 @@ def scheme_state(*, user: Person, scheme: Scheme, until: datetime.date) -> str:
     newest admin edit; the scheme's name and slug; the date; the reader's picture. Two small
     queries."""
     fields = ("country__name", "country__slug")
-    rows = _versions(Candidacy.objects.filter(scheme=scheme), user, fields)
-    wide = (
-        access.visible_events(user)
-        .filter(scheme=OuterRef("pk"), candidacy__isnull=True)
-        .order_by()
-        .values("scheme")
-    )
-    counted = {
-        "wide_events": "pk",
-        "wide_retracted": "retracted_at",
-        "wide_corrected": "superseded_by",
-    }
-    counts = {
-        name: Subquery(wide.annotate(n=Count(field)).values("n")[:1])
-        for name, field in counted.items()
-    }
-    state = (
-        Scheme.objects.filter(pk=scheme.pk)
-        .annotate(last_admin_edit=LAST_EDIT, **counts)
-        .values_list("name", "slug", "last_admin_edit", *counts)
-        .first()
-    )
-    return key("scheme", access.picture(user), scheme.pk, until, state, rows)
+    candidacies = Candidacy.objects.filter(scheme=scheme)
+    picture = access.picture(user)
+    rows = rows_of(("scheme", picture, scheme.pk), lambda: _versions(candidacies, user, fields))
+
+    def build() -> QuerySet[Scheme]:
+        counts = scheme_wide_counts(user)
+        schemes = Scheme.objects.filter(pk=scheme.pk).annotate(last_admin_edit=LAST_EDIT, **counts)
+        return schemes.values_list("name", "slug", "last_admin_edit", *counts)
+
+    state = rows_of(("scheme wide", picture, scheme.pk), build)
+    return key("scheme", picture, scheme.pk, until, state, rows)
 
 
 def _versions(
     candidacies: QuerySet[Candidacy], user: Person, fields: tuple[str, ...]
-) -> list[tuple[object, ...]]:
-    return list(candidacies.order_by("pk").values_list("pk", access.version_field(user), *fields))
-
-
-def key(*parts: object) -> str:
-    """A cache key for `parts` (hashed: any length, any characters)."""
-    return "section:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
-
-
-def kept[T](key: str, build: Callable[[], T]) -> T:
-    """`build()`, kept in the pages cache under `key` (a key made of everything it shows)."""
-    cache = caches[PAGES_CACHE]
-    found: T | None = cache.get(key)
-    if found is None:
-        found = build()
-        cache.set(key, found)
-    return found
+) -> QuerySet[Candidacy]:
+    return candidacies.order_by("pk").values_list("pk", access.version_field(user), *fields)

@@ -18,6 +18,7 @@ from talks.models import DatePrecision, Reliability
 from talks.rules import dates
 from talks.rules.statuses import DEFINITIONS, Status, label
 from talks.selectors.event_log import TimelineRow
+from talks.selectors.kept import PAGES_CACHE
 
 register = template.Library()
 
@@ -129,8 +130,6 @@ def _choices(field: Field) -> Iterable[tuple[object, object]]:
     return [*empty, *(iterator.choice(row) for row in field.queryset.all())]
 
 
-# The per-process cache (settings.CACHES) that keeps each timeline row's HTML.
-PAGES_CACHE = "pages"
 TIMELINE_EVENT = "talks/_timeline_event.html"
 
 

@@ -17,6 +17,7 @@ from talks.documents.status_chart import render_status_strip
 from talks.following.services import page_visit
 from talks.selectors import standings
 from talks.selectors.event_log import timeline_rows
+from talks.selectors.kept import kept, key
 from talks.selectors.paging import timeline_page
 from talks.selectors.status_over_time import DRAWN_PLACES, country_status_strips
 from talks.views import pages_by_keyset
@@ -57,7 +58,7 @@ def country_detail(request: HttpRequest, slug: str) -> HttpResponse:
     state = standings.country_state(user=request.user, country=country, until=today)
     context = {
         "country": country,
-        **standings.kept(state, lambda: _standing(request, country, today)),
+        **kept(state, lambda: _standing(request, country, today)),
         "timeline": _timeline(request, country, state),
         **page_visit(request, country=country),
     }
@@ -97,7 +98,7 @@ def _timeline(request: HttpRequest, country: Country, state: str) -> str:
         return render_to_string("talks/_country_timeline.html", context, request=request)
 
     can_record = access.can(request.user, access.RECORD)
-    return standings.kept(standings.key(state, request.get_full_path(), can_record), build)
+    return kept(key(state, request.get_full_path(), can_record), build)
 
 
 def _status_strips(request: HttpRequest, country: Country, today: datetime.date) -> list[dict]:

@@ -11,7 +11,7 @@ from hubtracker.rendering import HtmxHttpRequest, render_page, tidy_query
 from talks.following.services import page_visit
 from talks.forms.event_log import EventLogFilters
 from talks.jobs.exports import runs_in_background
-from talks.selectors.event_log import event_log_page, timeline_rows, uses_full_text_search
+from talks.selectors.event_log import kept_event_log_page, uses_full_text_search
 from talks.selectors.paging import PageRequest, without_paging
 from talks.views import pages_by_keyset
 
@@ -27,7 +27,7 @@ def event_log(request: HtmxHttpRequest) -> HttpResponse:
     filters = form.filters()
     query = tidy_query(request)
     search_query = without_paging(query)
-    found = event_log_page(
+    found, rows = kept_event_log_page(
         user=request.user,
         filters=filters,
         wanted=PageRequest.from_query(request.GET),
@@ -37,7 +37,7 @@ def event_log(request: HtmxHttpRequest) -> HttpResponse:
         "form": form,
         "filters": filters,
         "page_obj": found.page,
-        "rows": timeline_rows(found.page.object_list, user=request.user),
+        "rows": rows,
         "sorted_by": found.sorted_by,
         "full_text": uses_full_text_search(),
         "query": query,

@@ -13,6 +13,7 @@ from talks.following.services import page_visit
 from talks.models import Scheme
 from talks.selectors import standings
 from talks.selectors.event_log import timeline_rows
+from talks.selectors.kept import kept, key
 from talks.selectors.paging import timeline_page
 from talks.selectors.standings import Standing
 from talks.selectors.status_over_time import (
@@ -37,7 +38,7 @@ def scheme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if scheme is None:
         raise Http404("No scheme with that address.")
     state = standings.scheme_state(user=request.user, scheme=scheme, until=timezone.localdate())
-    shortlist, status_over_time = standings.kept(state, lambda: _standing(request, scheme))
+    shortlist, status_over_time = kept(state, lambda: _standing(request, scheme))
     context = {
         "scheme": scheme,
         "shortlist": shortlist,
@@ -91,4 +92,4 @@ def _timeline(request: HttpRequest, scheme: Scheme, state: str) -> str:
         return render_to_string("talks/_scheme_timeline.html", context, request=request)
 
     can_record = access.can(request.user, access.RECORD)
-    return standings.kept(standings.key(state, request.get_full_path(), can_record), build)
+    return kept(key(state, request.get_full_path(), can_record), build)

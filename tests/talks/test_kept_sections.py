@@ -185,3 +185,61 @@ def timeline(client, user, url: str) -> str:
     text = response.content.decode()
     start = text.index('class="app-timeline-region"')
     return text[start : text.index("</section>", start)]
+
+
+@pytest.mark.parametrize("params", ["", "?q=Talks", "?country=kosovo&page=last"])
+def test_the_event_log_shows_a_new_event_and_its_retraction_at_once(
+    client, viewer, cleared_analyst, kosovo, params
+):
+    url = reverse("event_log") + params
+    assert "Talks resume" not in results(client, viewer, url)
+    event = add_event(kosovo, cleared_analyst, occurred_on=DAY, title="Talks resume")
+    assert "Talks resume" in results(client, viewer, url)
+    retract_event(
+        event=event, reason="Misreported", by=cleared_analyst, expected_version=version(kosovo)
+    )
+    assert "Misreported" in results(client, viewer, url)
+
+
+def test_the_event_log_shows_a_scheme_wide_event_at_once(client, viewer, cleared_analyst, kosovo):
+    url = reverse("event_log")
+    assert "Ministers meet" not in results(client, viewer, url)
+    record_event(
+        scheme=kosovo.scheme,
+        candidacy=None,
+        details=details(occurred_on=DAY, title="Ministers meet in London"),
+        by=cleared_analyst,
+        expected_version=None,
+    )
+    assert "Ministers meet in London" in results(client, viewer, url)
+
+
+def test_a_sensitive_write_leaves_an_uncleared_readers_event_log_as_it_was(
+    client, viewer, cleared_analyst, kosovo
+):
+    url = reverse("event_log")
+    before = results(client, viewer, url)
+    add_event(
+        kosovo,
+        cleared_analyst,
+        occurred_on=DAY,
+        title="Quiet talks",
+        classification=Classification.OFFICIAL_SENSITIVE,
+    )
+    assert results(client, viewer, url) == before
+    assert "Quiet talks" in results(client, cleared_analyst, url)
+
+
+def results(client, user, url: str) -> str:
+    """The event log's results (no tokens or nonces)."""
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200
+    text = response.content.decode()
+    start = text.index('id="event-results"')
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text[start:]).split("<footer")[0]
+
+
+def version(candidacy) -> int:
+    candidacy.refresh_from_db()
+    return candidacy.version

@@ -5,6 +5,7 @@ source, and differs by the reader's clearance and by whether they may record eve
 import datetime
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.cache import caches
 from django.urls import reverse
 
@@ -129,11 +130,14 @@ def test_a_source_edited_in_the_admin_shows_at_once(client, viewer, kosovo, clea
     assert '<span class="app-grade">C</span>' in row
 
 
-def test_a_country_renamed_shows_at_once(client, viewer, kosovo, cleared_analyst):
+def test_a_country_renamed_in_the_admin_shows_at_once(client, viewer, kosovo, cleared_analyst):
     event = add_event(kosovo, cleared_analyst, title="Talks in Pristina")
     assert ">Kosovo</a>" in row_of(text(client, viewer, reverse("event_log")), event)
     kosovo.country.name = "Republic of Kosovo"
     kosovo.country.save()
+    LogEntry.objects.log_actions(  # as the admin's change form does
+        user_id=cleared_analyst.pk, queryset=[kosovo.country], action_flag=CHANGE
+    )
     assert ">Republic of Kosovo</a>" in row_of(text(client, viewer, reverse("event_log")), event)
 
 
