@@ -164,22 +164,23 @@ def _count_line(runs: dict) -> str:
     if len(runs) < 2:
         return _line(None, text, "one size in this run")
     counts: dict[str, dict[str, int]] = {}
-    absent: dict[str, list[str]] = {}
+    absent: dict[str, dict[str, int]] = {}
     for size, run in runs.items():
         for label, (page, _load) in run.get("results", {}).items():
             if page.get("exists", True):
                 counts.setdefault(label, {})[size] = page["queries"]
             else:
-                absent.setdefault(label, []).append(size)
+                absent.setdefault(label, {})[size] = page["queries"]
     differ = {label: sizes for label, sizes in counts.items() if len(set(sizes.values())) > 1}
     compared = sum(len(sizes) > 1 for sizes in counts.values())
     detail = f"{compared} pages compared over {', '.join(runs)}"
     for label, sizes in absent.items():
         where = [size for size in runs if size in counts.get(label, {})]
         over = f"compared at {', '.join(where)} only" if len(where) > 1 else "not compared"
+        answered = ", ".join(f"{queries} queries at {size}" for size, queries in sizes.items())
         detail += (
-            f"; {label} {over} (the page does not exist at {', '.join(sizes)}, "
-            "where the last page answers)"
+            f"; {label} {over} (the page does not exist at {', '.join(sizes)}: the last page "
+            f"answers, {answered})"
         )
     if differ:
         detail += f"; differ: {differ}"
