@@ -4,23 +4,19 @@ import datetime
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from countries.models import Country
-from hubtracker.rendering import render_page, tidy_query
-from talks import access
+from hubtracker.rendering import render_page
 from talks.documents.status_chart import render_status_strip
 from talks.following.services import page_visit
 from talks.selectors import standings
-from talks.selectors.event_log import timeline_rows
-from talks.selectors.kept import kept, key
-from talks.selectors.paging import timeline_page
+from talks.selectors.kept import kept
 from talks.selectors.status_over_time import DRAWN_PLACES, country_status_strips
-from talks.views import pages_by_keyset
+from talks.views import kept_timeline, pages_by_keyset
 
 STRIP_WIDTH = DRAWN_PLACES  # the status strip's drawing width (SVG units): a place a unit
 STRIP_WORDS = 6  # the latest status changes a strip's words name
@@ -59,7 +55,13 @@ def country_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "country": country,
         **kept(state, lambda: _standing(request, country, today)),
-        "timeline": _timeline(request, country, state),
+        "timeline": kept_timeline(
+            request,
+            owner=("country", country),
+            timeline=lambda: standings.country_timeline(user=request.user, country=country),
+            template="talks/_country_timeline.html",
+            state=state,
+        ),
         **page_visit(request, country=country),
     }
     return render_page(
@@ -78,27 +80,6 @@ def _standing(request: HttpRequest, country: Country, today: datetime.date) -> d
         "standings": standings.country_standings(user=request.user, country=country),
         "strips": _status_strips(request, country, today),
     }
-
-
-def _timeline(request: HttpRequest, country: Country, state: str) -> str:
-    """The timeline section, rendered, kept under the country's state (every write to one of
-    its events, and every admin edit, changes it), the address (its page, its links) and
-    whether the reader may record events (the rows' Correct and Retract links)."""
-
-    def build() -> str:
-        query = tidy_query(request)
-        timeline = standings.country_timeline(user=request.user, country=country)
-        page = timeline_page(timeline, query, name=f"country:{country.slug}")
-        context = {
-            "country": country,
-            "page_obj": page,
-            "rows": timeline_rows(page.object_list, user=request.user),
-            "query": query,
-        }
-        return render_to_string("talks/_country_timeline.html", context, request=request)
-
-    can_record = access.can(request.user, access.RECORD)
-    return kept(key(state, request.get_full_path(), can_record), build)
 
 
 def _status_strips(request: HttpRequest, country: Country, today: datetime.date) -> list[dict]:

@@ -2,26 +2,23 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import get_template, render_to_string
+from django.template.loader import get_template
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from hubtracker.rendering import render_page, tidy_query
-from talks import access
+from hubtracker.rendering import render_page
 from talks.following.services import page_visit
 from talks.models import Scheme
 from talks.selectors import standings
-from talks.selectors.event_log import timeline_rows
-from talks.selectors.kept import kept, key
-from talks.selectors.paging import timeline_page
+from talks.selectors.kept import kept
 from talks.selectors.standings import Standing
 from talks.selectors.status_over_time import (
     MARKS_PER_LANE,
     plotly_figure,
     scheme_status_over_time,
 )
-from talks.views import pages_by_keyset
+from talks.views import kept_timeline, pages_by_keyset
 
 
 @require_GET
@@ -44,7 +41,13 @@ def scheme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "shortlist": shortlist,
         "status_over_time": status_over_time,
         "unnamed": max((scheme.shortlist_size or 0) - len(shortlist), 0),
-        "timeline": _timeline(request, scheme, state),
+        "timeline": kept_timeline(
+            request,
+            owner=("scheme", scheme),
+            timeline=lambda: standings.scheme_timeline(user=request.user, scheme=scheme),
+            template="talks/_scheme_timeline.html",
+            state=state,
+        ),
         **page_visit(request, scheme=scheme),
     }
     return render_page(
@@ -72,24 +75,3 @@ def _standing(request: HttpRequest, scheme: Scheme) -> tuple[list[Standing], str
         }
     )
     return shortlist, section
-
-
-def _timeline(request: HttpRequest, scheme: Scheme, state: str) -> str:
-    """The timeline section, rendered, kept under the scheme's state (every write to one of
-    its events, and every admin edit, changes it), the address (its page, its links) and
-    whether the reader may record events (the rows' Correct and Retract links)."""
-
-    def build() -> str:
-        query = tidy_query(request)
-        timeline = standings.scheme_timeline(user=request.user, scheme=scheme)
-        page = timeline_page(timeline, query, name=f"scheme:{scheme.slug}")
-        context = {
-            "scheme": scheme,
-            "page_obj": page,
-            "rows": timeline_rows(page.object_list, user=request.user),
-            "query": query,
-        }
-        return render_to_string("talks/_scheme_timeline.html", context, request=request)
-
-    can_record = access.can(request.user, access.RECORD)
-    return kept(key(state, request.get_full_path(), can_record), build)
