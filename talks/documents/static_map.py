@@ -8,7 +8,6 @@ Countries are filled with `talks.rules.statuses.COLOURS`; every colour is repeat
 """
 
 import functools
-import hashlib
 import html
 import json
 import math
@@ -18,7 +17,6 @@ from typing import Any, Protocol
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
-from django.core.cache import caches
 from django.utils.safestring import SafeString, mark_safe
 
 from countries.geography import (
@@ -34,7 +32,7 @@ from countries.geography import (
 )
 from talks.rules.statuses import COLOURS, NOT_LISTED_COLOUR, Status, label
 from talks.selectors.briefings import MapCountry
-from talks.selectors.dashboard import PAGES_CACHE
+from talks.selectors.kept import kept, key
 from talks.selectors.status_map import (
     BASE_UID,
     NAME_SIZE,
@@ -446,11 +444,8 @@ def render_web_map(figure: dict[str, Any], *, panel_url: str, label: str) -> Saf
 def cached_web_map(figure: dict[str, Any], *, panel_url: str, label: str) -> SafeString:
     """`render_web_map`, kept in the pages cache under a digest of everything it draws (the
     figure changes with every write its reader can see, so nothing is ever stale)."""
-    drawn = json.dumps([figure, panel_url, label], sort_keys=True).encode()
-    key = f"map-svg:{hashlib.sha256(drawn).hexdigest()}"
-    cache = caches[PAGES_CACHE]
-    svg: str | None = cache.get(key)
-    if svg is None:
-        svg = str(render_web_map(figure, panel_url=panel_url, label=label))
-        cache.set(key, svg)
+    drawn = json.dumps([figure, panel_url, label], sort_keys=True)
+    svg = kept(
+        key("map-svg", drawn), lambda: str(render_web_map(figure, panel_url=panel_url, label=label))
+    )
     return mark_safe(svg)  # render_web_map escapes every value

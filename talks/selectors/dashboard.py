@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.admin.models import LogEntry
-from django.core.cache import caches
 from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery
 
@@ -18,6 +17,7 @@ from talks import access
 from talks.models import AuditEntry, Candidacy, Scheme, TalkEvent
 from talks.rules.dates import date_label
 from talks.rules.statuses import COLOURS, DEFINITIONS, Status, label
+from talks.selectors.kept import kept
 from talks.selectors.status import candidacies_with_status_on
 
 if TYPE_CHECKING:
@@ -127,10 +127,6 @@ def dashboard_route_years(*, slug: str) -> list[int]:
         return [year for (year,) in cursor.fetchall()]
 
 
-# The cache (settings.CACHES) that keeps shortlists and map figures between requests.
-PAGES_CACHE = "pages"
-
-
 @dataclass(frozen=True)
 class Shortlist:
     """`shortlist_rows` for one scheme, date and picture, and the cache key that names them: the
@@ -190,24 +186,13 @@ def cached_shortlist(*, scheme: Scheme, as_of: datetime.date, user: Person) -> S
     """`shortlist_rows`, kept in the pages cache under a key that changes with every write the
     reader can see (one small query when kept, two when not)."""
     key, events_key = _shortlist_keys(scheme=scheme, as_of=as_of, user=user)
-    cache = caches[PAGES_CACHE]
-    rows = cache.get(key)
-    if rows is None:
-        rows = shortlist_rows(scheme=scheme, as_of=as_of, user=user)
-        cache.set(key, rows)
+    rows = kept(key, lambda: shortlist_rows(scheme=scheme, as_of=as_of, user=user))
     return Shortlist(key=key, rows=rows, events_key=events_key)
 
 
 def _kept[T](key: str, compute: Callable[[], T]) -> T:
     """`compute()`, kept in the pages cache under `key` (worked out afresh when `key` is empty)."""
-    if not key:
-        return compute()
-    cache = caches[PAGES_CACHE]
-    value: T | None = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value)
-    return value
+    return kept(key, compute) if key else compute()
 
 
 class RowFields(RuleFields):

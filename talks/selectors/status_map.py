@@ -8,7 +8,6 @@ from the app's own GeoJSON (Kosovo is `XKX`, a country of its own), matched on
 page's own (`map_legend`), under both.
 """
 
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -17,12 +16,12 @@ from pathlib import Path
 from typing import Any, cast
 
 from django.conf import settings
-from django.core.cache import caches
 
 from countries.geography import BALKANS, FRAMES, WESTERN_BALKANS, WORLD, shapes
 from countries.routes import RouteData, RouteYear, route_label
 from talks.rules.statuses import COLOURS, NO_STATUS_COLOUR, NOT_LISTED_COLOUR, Status, label
-from talks.selectors.dashboard import PAGES_CACHE, Shortlist, ShortlistRow
+from talks.selectors.dashboard import Shortlist, ShortlistRow
+from talks.selectors.kept import kept, key
 
 # The simplified map file (scripts/simplify_geojson.py) and the full one, under STATIC_URL.
 GEOJSON = "geo/countries-europe-africa.geojson"
@@ -313,15 +312,13 @@ def cached_status_map(
 ) -> dict[str, Any]:
     """`build_status_map` of a shortlist, kept in the pages cache under the shortlist's key (which
     changes with every write its reader can see) and everything else the figure is made of."""
-    route_state = hashlib.sha256(repr(route).encode()).hexdigest()[:16]
-    key = f"map:{shortlist.key}:{view}:{route_year}:{selected}:{route_state}:{settings.STATIC_URL}"
-    cache = caches[PAGES_CACHE]
-    figure: dict[str, Any] | None = cache.get(key)
-    if figure is None:
-        figure = build_status_map(
+    parts = (shortlist.key, view, route_year, selected, route, settings.STATIC_URL)
+    figure: dict[str, Any] = kept(
+        key("map", *parts),
+        lambda: build_status_map(
             shortlist.rows, route, view, route_year=route_year, selected=selected
-        )
-        cache.set(key, figure)
+        ),
+    )
     return figure
 
 

@@ -11,12 +11,10 @@ long the history (docs/decisions/0013); printed briefings draw them the same way
 """
 
 import datetime
-import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.core.cache import caches
 from django.db import connection
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
@@ -28,7 +26,8 @@ from talks import access
 from talks.models import Candidacy, Person, Scheme
 from talks.rules.dates import date_label, short_date_label
 from talks.rules.statuses import COLOURS, label
-from talks.selectors.dashboard import PAGES_CACHE
+from talks.selectors.kept import kept
+from talks.selectors.kept import key as kept_key
 from talks.selectors.status import status_events
 
 
@@ -344,17 +343,6 @@ def _chart_start(days: list[datetime.date | None], until: datetime.date) -> date
     return min((day for day in days if day), default=until).replace(month=1, day=1)
 
 
-def _kept(key_parts: list[Any], build: Callable[[], Any]) -> Any:
-    """`build()`, kept in the pages cache under a key made of everything it depends on."""
-    key = "lanes:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()[:40]
-    cache = caches[PAGES_CACHE]
-    found = cache.get(key)
-    if found is None:
-        found = build()
-        cache.set(key, found)
-    return found
-
-
 def scheme_status_over_time(
     *, user: Person, scheme: Scheme, until: datetime.date
 ) -> StatusOverTime:
@@ -390,7 +378,7 @@ def scheme_status_over_time(
             title=f"{scheme.name}: status over time", start=start, end=until, lanes=lanes
         )
 
-    chart: StatusOverTime = _kept(key, build)
+    chart: StatusOverTime = kept(kept_key("lanes", *key), build)
     return chart
 
 
@@ -429,7 +417,7 @@ def country_status_strips(*, user: Person, country: Country, until: datetime.dat
             strips=[(c.scheme, lane) for c, lane in zip(candidacies, lanes, strict=True)],
         )
 
-    strips: CountryStrips = _kept(key, build)
+    strips: CountryStrips = kept(kept_key("lanes", *key), build)
     return strips
 
 

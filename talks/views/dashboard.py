@@ -5,13 +5,11 @@ regions in place. Reads come from `talks.selectors.dashboard`, the figure from
 `talks.selectors.status_map`.
 """
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -32,7 +30,6 @@ from talks.models import Scheme
 from talks.rules.statuses import DEFINITIONS
 from talks.selectors.dashboard import (
     LEGEND,
-    PAGES_CACHE,
     SchemeEventLines,
     Shortlist,
     ShortlistRow,
@@ -44,6 +41,8 @@ from talks.selectors.dashboard import (
     sort_rows,
     status_counts,
 )
+from talks.selectors.kept import kept
+from talks.selectors.kept import key as kept_key
 from talks.selectors.lookups import find_country
 from talks.selectors.status_map import cached_status_map, map_legend
 
@@ -189,13 +188,10 @@ def _kept_html(request, name: str, state: tuple | None, context: dict) -> str:
     when `state` is None."""
     if state is None:
         return mark_safe(render_to_string(f"{TEMPLATE}#{name}", context, request))
-    digest = hashlib.sha256(repr(state).encode()).hexdigest()[:32]
-    key = f"{name}:{access.picture(request.user)}:{digest}"
-    kept = caches[PAGES_CACHE]
-    html = kept.get(key)
-    if html is None:
-        html = render_to_string(f"{TEMPLATE}#{name}", context, request)
-        kept.set(key, html)
+    html = kept(
+        kept_key(name, access.picture(request.user), state),
+        lambda: render_to_string(f"{TEMPLATE}#{name}", context, request),
+    )
     return mark_safe(html)  # our own template's output, escaped as it was rendered
 
 
