@@ -37,16 +37,25 @@
   // A swap into a slot, or of a form region inside one (Continue, Add another, a form with
   // errors): once settled, move focus into the slot unless something there took it already (the
   // error summary and the success banner focus themselves).
-  var settling = null;
+  // Each swap's slot is noted under the swap's target, so that another swap on the page settling
+  // in between (a region refreshing itself) neither takes nor drops this one's focus.
+  var settling = new WeakMap();
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
-    settling = target && target.matches && target.matches("[data-form-slot]") ? target : slotOf(target);
+    var slot = target && target.matches && target.matches("[data-form-slot]") ? target : slotOf(target);
+    if (slot) {
+      settling.set(target, slot);
+    }
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
-    var slot = settling;
-    settling = null;
-    if (slot && slot.isConnected && !slot.contains(document.activeElement)) {
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    var slot = target ? settling.get(target) : null;
+    if (!slot) {
+      return;
+    }
+    settling.delete(target);
+    if (slot.isConnected && !slot.contains(document.activeElement)) {
       focusHeading(slot);
     }
   });

@@ -114,9 +114,12 @@ def screenshot(page: Page, name: str) -> Path:
 
 
 def wait_for_htmx(page: Page) -> None:
-    """Wait until htmx has no request in flight (htmx marks busy elements with htmx-request)."""
+    """Wait until htmx has no request in flight and no swap still settling: htmx marks busy
+    elements htmx-request, then the swapped content htmx-swapping and htmx-settling until its
+    afterSettle handlers (focus, the map's outline) have run, a moment after the content is on
+    the page. (networkidle alone returns at once once the page has been idle before.)"""
     page.wait_for_load_state("networkidle")
-    page.wait_for_selector(".htmx-request", state="detached")
+    page.wait_for_selector(".htmx-request, .htmx-swapping, .htmx-settling", state="detached")
 
 
 def show_interactive_map(page: Page) -> None:
