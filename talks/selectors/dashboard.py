@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.admin.models import LogEntry
 from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery
 
@@ -17,7 +16,7 @@ from talks import access
 from talks.models import AuditEntry, Candidacy, Scheme, TalkEvent
 from talks.rules.dates import date_label
 from talks.rules.statuses import COLOURS, DEFINITIONS, Status, label
-from talks.selectors.kept import kept
+from talks.selectors.kept import LAST_EDIT, kept
 from talks.selectors.status import candidacies_with_status_on
 
 if TYPE_CHECKING:
@@ -145,7 +144,7 @@ def _last_writes() -> dict[str, Subquery]:
     """The newest audit row and admin log entry (each the head of its primary key's index)."""
     return {
         "last_audit": Subquery(AuditEntry.objects.order_by("-pk").values("pk")[:1]),
-        "last_admin_edit": Subquery(LogEntry.objects.order_by("-pk").values("pk")[:1]),
+        "last_admin_edit": LAST_EDIT,
     }
 
 
